@@ -1,0 +1,54 @@
+# The project's front door. Every target creates .venv from requirements.txt first if it is missing.
+#   make figures   execute the notebooks (only those whose inputs changed) and write figures/
+#   make test      unit, data and provenance tests, then strict nbval on every notebook
+#   make lab       JupyterLab on 127.0.0.1 with the project kernel
+#   make bench     timings and memory -> build/bench.json
+#   make report    offline HTML report -> build/report/
+#   make clean     remove build outputs (keeps .venv; `make distclean` removes it too)
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+READY  := $(VENV)/.ready
+NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: figures test lab bench report clean distclean venv freeze datapackage e2e
+
+venv: $(READY)
+
+$(READY): requirements.txt pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11'"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@# Build matplotlib's font cache now, so its one-time notice never lands in a notebook output.
+	$(BIN)/python -c "import matplotlib.pyplot, japan_taiwan_evidence"
+	@touch $(READY)
+
+figures: $(READY)
+	$(BIN)/python tools/run_notebooks.py
+
+test: $(READY)
+	$(BIN)/python -m pytest $(NBVAL) tests notebooks
+
+lab: $(READY)
+	$(BIN)/python tools/lab.py
+
+bench: $(READY)
+	$(BIN)/python tools/bench.py
+
+report: $(READY)
+	$(BIN)/python tools/report.py
+
+datapackage: $(READY)
+	$(BIN)/python tools/update_datapackage.py
+
+freeze: $(READY)
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^pip==' > requirements.tmp
+	{ sed -n '1,2p' requirements.txt; cat requirements.tmp; } > requirements.new && rm requirements.tmp && mv requirements.new requirements.txt
+
+clean:
+	rm -rf build .pytest_cache
+
+distclean: clean
+	rm -rf $(VENV)

@@ -1,0 +1,10 @@
+"""japan_taiwan_evidence: shared helpers for the notebook collection.
+
+Notebooks import this package as ``jte`` and reach the modules as attributes, e.g.
+``jte.datasets.load_personnel()`` or ``jte.figures.save_figure(...)``.
+"""
+
+from . import claims, datapackage, datasets, figures, paths, sources, troops  # noqa: F401
+
+__all__ = ["claims", "datapackage", "datasets", "figures", "paths", "sources", "troops"]
+__version__ = "0.1.0"

@@ -1,0 +1,487 @@
+"""Load and validate every committed table.
+
+Each table has one ``load_*`` function. All of them go through :func:`read_table`, which reads the CSV
+as text, checks it against a pandera schema and against the source registry, and raises a single error
+type, :class:`DataError`, naming the file, the row and the column and saying what was expected. No
+figure is drawn from a table that did not pass.
+
+Row numbers in messages count data rows from 1 (the header is not a row); the file line is also given,
+because that is what an editor shows.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from . import paths
+
+__all__ = ["DataError", "Table", "TABLES", "register", "read_table", "iso_date", "period_date", "source_ids", "split_ids"]
+
+
+class DataError(ValueError):
+    """A committed data file does not have the shape the collection relies on."""
+
+    def __init__(self, file, row=None, column=None, expected="", found=None):
+        self.file, self.row, self.column, self.expected, self.found = file, row, column, expected, found
+        where = [str(file)]
+        if row is not None:
+            where.append(f"row {row} (line {row + 1})")
+        if column is not None:
+            where.append(f"column '{column}'")
+        msg = ", ".join(where) + f": expected {expected}"
+        if found is not None:
+            msg += f"; found {found!r}"
+        super().__init__(msg)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reusable column checks
+# ---------------------------------------------------------------------------------------------
+
+_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def _is_iso(value: str) -> bool:
+    m = _ISO.match(value)
+    if not m:
+        return False
+    year, month, day = (int(g) if g else None for g in m.groups())
+    if month is not None and not 1 <= month <= 12:
+        return False
+    if day is not None and not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return False
+    return 1900 <= year <= 2100 if year >= 1000 else False
+
+
+def iso_date(precision_free: bool = True) -> pa.Check:
+    """An ISO date of year, month or day precision that exists in the calendar (no 2022-02-30)."""
+    return pa.Check(lambda s: s.map(_is_iso), element_wise=False,
+                    error="an ISO date YYYY, YYYY-MM or YYYY-MM-DD that exists in the calendar")
+
+
+def split_ids(cell) -> list[str]:
+    """Source IDs in one cell, split on ';'."""
+    if cell is None or (isinstance(cell, float) and pd.isna(cell)):
+        return []
+    return [part.strip() for part in str(cell).split(";") if part.strip()]
+
+
+def one_of(values) -> pa.Check:
+    values = sorted(values)
+    return pa.Check.isin(values, error=f"one of {values}")
+
+
+def text(nullable=False, checks=None) -> pa.Column:
+    return pa.Column(str, checks=checks, nullable=nullable)
+
+
+def source_ids(registry: set[str] | None = None):
+    """Column for ';'-separated source IDs (resolved against data/sources.csv in read_table)."""
+    return pa.Column(str, pa.Check.str_matches(r"^[A-Za-z0-9_.-]+(;\s*[A-Za-z0-9_.-]+)*$",
+                                               error="';'-separated source IDs"), nullable=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# The reader
+# ---------------------------------------------------------------------------------------------
+
+def _data_dir(data_dir) -> Path:
+    return Path(data_dir) if data_dir is not None else paths.DATA
+
+
+def _display(path: Path, data_dir: Path) -> str:
+    try:
+        return "data/" + path.relative_to(data_dir).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _raw_csv(path: Path, shown: str) -> pd.DataFrame:
+    if not path.exists():
+        raise DataError(shown, expected="the file to exist")
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""],
+                           encoding="utf-8", on_bad_lines="error")
+    except UnicodeDecodeError as e:
+        raise DataError(shown, expected="UTF-8 text", found=str(e)) from None
+    except pd.errors.ParserError as e:
+        m = re.search(r"line (\d+), saw (\d+)", str(e))
+        if m:
+            line = int(m.group(1))
+            raise DataError(shown, row=line - 1, expected="the same number of fields as the header",
+                            found=f"{m.group(2)} fields") from None
+        raise DataError(shown, expected="well-formed CSV", found=str(e)) from None
+
+
+def _first_failure(err: pa.errors.SchemaErrors, df: pd.DataFrame, shown: str) -> DataError:
+    fc = err.failure_cases.copy()
+    col_missing = fc[fc["check"].astype(str).str.contains("column_in_dataframe")]
+    if len(col_missing):
+        name = col_missing.iloc[0]["failure_case"]
+        return DataError(shown, column=name, expected=f"a column named '{name}'", found="no such column")
+    extra = fc[fc["check"].astype(str).str.contains("column_in_schema")]
+    if len(extra):
+        return DataError(shown, column=extra.iloc[0]["failure_case"],
+                         expected="only the documented columns (see data/README.md)",
+                         found="an undocumented column")
+    fc = fc[fc["index"].notna()].copy()
+    if fc.empty:  # a dataframe-level failure without a row
+        first = err.failure_cases.iloc[0]
+        return DataError(shown, column=first["column"], expected=str(first["check"]),
+                         found=first["failure_case"])
+    fc["pos"] = fc["index"].map(lambda i: df.index.get_loc(i))
+    # Prefer type errors for the row: the later checks on the same cell only repeat them.
+    fc["rank"] = fc["check"].astype(str).map(lambda c: 0 if c.startswith(("coerce_dtype", "dtype")) else 1)
+    first = fc.sort_values(["pos", "rank"]).iloc[0]
+    check, col = str(first["check"]), first["column"]
+    value = df.iloc[int(first["pos"])][col] if col in df.columns else first["failure_case"]
+    if check.startswith(("coerce_dtype", "dtype")):
+        kind = re.search(r"\('?([A-Za-z0-9\[\], ]+)'?\)", check)
+        kind = kind.group(1) if kind else check
+        expected = {"Int64": "a whole number", "int64": "a whole number", "float64": "a number",
+                    "Float64": "a number", "bool": "true or false", "boolean": "true or false"}.get(kind, kind)
+    elif check == "not_nullable":
+        expected, value = "a value (the cell is empty)", None
+    else:
+        expected = check
+    return DataError(shown, row=int(first["pos"]) + 1, column=col, expected=expected,
+                     found=None if value is None or (isinstance(value, float) and pd.isna(value)) else value)
+
+
+_REGISTRY_CACHE: dict[Path, set[str]] = {}
+
+
+def registry_ids(data_dir=None) -> set[str]:
+    """All source IDs in data/sources.csv (read once per data folder)."""
+    d = _data_dir(data_dir)
+    key = (d / "sources.csv").resolve()
+    stamp = key.stat().st_mtime_ns if key.exists() else None
+    cached = _REGISTRY_CACHE.get((key, stamp))
+    if cached is None:
+        cached = set(load_sources(data_dir)["source_id"])
+        _REGISTRY_CACHE[(key, stamp)] = cached
+    return cached
+
+
+class Table:
+    """A committed table: its path under data/, schema, key and a one-line title (for datapackage.json)."""
+
+    def __init__(self, path: str, schema: pa.DataFrameSchema, key: list[str], title: str,
+                 check_sources: bool = True, licence: str = "CC-BY-4.0"):
+        self.path, self.schema, self.key, self.title = path, schema, key, title
+        self.check_sources, self.licence = check_sources, licence
+
+    def load(self, data_dir=None) -> pd.DataFrame:
+        return read_table(self.path, self.schema, self.key, data_dir, self.check_sources)
+
+
+TABLES: dict[str, Table] = {}
+
+
+def register(path: str, schema: pa.DataFrameSchema, key: list[str], title: str,
+             check_sources: bool = True, licence: str = "CC-BY-4.0") -> Table:
+    """Declare a table; every CSV under data/ must be declared (a test checks).
+
+    licence: an SPDX ID for the table as committed (CC-BY-4.0 for our own compilation; a table re-keyed
+    from a licensed dataset keeps that dataset's licence).
+    """
+    if path in TABLES:
+        raise ValueError(f"table {path} is declared twice")
+    TABLES[path] = Table(path, schema, key, title, check_sources, licence)
+    return TABLES[path]
+
+
+def read_table(relpath: str, schema: pa.DataFrameSchema, key=None, data_dir=None,
+               check_sources: bool = True) -> pd.DataFrame:
+    """Read data/<relpath>, validate it, and return the typed table.
+
+    Raises DataError on the first problem found: a missing file or column, an undocumented column,
+    a malformed line, a value of the wrong type or out of range, a duplicate key, or a source ID that
+    is not in data/sources.csv.
+    """
+    d = _data_dir(data_dir)
+    path = d / relpath
+    shown = _display(path, d)
+    df = _raw_csv(path, shown)
+    df.index = pd.RangeIndex(len(df))
+    try:
+        df = schema.validate(df, lazy=True)
+    except pa.errors.SchemaErrors as e:
+        raise _first_failure(e, df, shown) from None
+    except pa.errors.SchemaError as e:  # raised eagerly for some frame-level problems
+        raise DataError(shown, column=getattr(e, "column_name", None), expected=str(e)) from None
+    if key:
+        dup = df.duplicated(subset=key, keep="first")
+        if dup.any():
+            pos = int(dup.to_numpy().nonzero()[0][0])
+            first = df[key].iloc[pos]
+            raise DataError(shown, row=pos + 1, column="+".join(key),
+                            expected=f"a unique key ({', '.join(key)})",
+                            found=" / ".join(str(v) for v in first))
+    if check_sources and "source_id" in df.columns:
+        known = registry_ids(data_dir)
+        for pos, cell in enumerate(df["source_id"]):
+            for sid in split_ids(cell):
+                if sid not in known:
+                    raise DataError(shown, row=pos + 1, column="source_id",
+                                    expected="a source ID listed in data/sources.csv", found=sid)
+    return df
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared tables
+# ---------------------------------------------------------------------------------------------
+
+SOURCES_SCHEMA = pa.DataFrameSchema(
+    {
+        "source_id": pa.Column(str, pa.Check.str_matches(r"^[a-z]+-[A-Za-z0-9_.-]+$",
+                                                         error="an ID like 'troops-S01'")),
+        "topic": pa.Column(str),
+        "dossier_id": pa.Column(str, nullable=True),
+        "publisher": pa.Column(str),
+        "title": pa.Column(str),
+        "url": pa.Column(str, nullable=True),
+        "published": pa.Column(str, iso_date(), nullable=True),
+        "date_as_given": pa.Column(str, nullable=True),
+        "accessed": pa.Column(str, iso_date(), nullable=True),
+        "kind": pa.Column(str, nullable=True),
+        "licence": pa.Column(str),
+        "notes": pa.Column(str, nullable=True),
+    },
+    strict=True, coerce=True,
+)
+
+
+SOURCES = register("sources.csv", SOURCES_SCHEMA, ["source_id"],
+                   "Source registry: one row per source, project-wide IDs", check_sources=False)
+
+
+def load_sources(data_dir=None) -> pd.DataFrame:
+    """The source registry, data/sources.csv: one row per source, project-wide IDs."""
+    return SOURCES.load(data_dir)
+
+
+CLAIM_CATEGORIES = {"context", "law_diplomacy", "gctf", "geography", "missiles", "troops", "bases"}
+
+CLAIMS_SCHEMA = pa.DataFrameSchema(
+    {
+        "claim_id": pa.Column(str, pa.Check.str_matches(r"^C\d{2}$", error="an ID like 'C13'")),
+        "category": pa.Column(str, one_of(CLAIM_CATEGORIES)),
+        "claim": pa.Column(str),
+        "claimed_value": pa.Column(str, nullable=True),
+        "claimed_unit": pa.Column(str, nullable=True),
+        "claimed_qualifier": pa.Column(str, nullable=True),
+        # What a check compares with the records: the kind of event, key terms, countries involved.
+        "claimed_kind": pa.Column(str, nullable=True),
+        "claimed_terms": pa.Column(str, nullable=True),
+        "claimed_countries": pa.Column(str, nullable=True),
+        "notebook": pa.Column(str, pa.Check.str_matches(r"^0\d_[a-z0-9_]+$",
+                                                        error="a notebook name like '01_us_forces_japan'")),
+        "source_id": source_ids(),
+        "note": pa.Column(str, nullable=True),
+    },
+    strict=True, coerce=True,
+)
+
+
+CLAIMS = register("claims.csv", CLAIMS_SCHEMA, ["claim_id"],
+                  "The article's checkable claims, paraphrased (verdicts are computed, not stored)")
+
+
+def load_claims(data_dir=None) -> pd.DataFrame:
+    """The article's checkable claims (data/claims.csv), paraphrased; verdicts are computed elsewhere."""
+    return CLAIMS.load(data_dir)
+
+
+# ---------------------------------------------------------------------------------------------
+# Troops and bases (notebook 01)
+# ---------------------------------------------------------------------------------------------
+
+SERVICES = {"total", "total_ashore", "total_afloat", "total_active_duty", "army", "navy", "navy_ashore",
+            "navy_afloat", "navy_temporary_ashore_as_transcribed", "navy_other_as_transcribed",
+            "marine_corps", "marine_corps_ashore", "marine_corps_afloat", "air_force", "space_force",
+            "coast_guard", "selected_reserve_total", "dod_civilian_total", "grand_total_mil_and_civ"}
+PERSONNEL_FLAGS = {"service_columns_shifted", "ryukyu_row_only", "no_ryukyu_row", "navy_swing",
+                   "services_sum_mismatch", "kane_value", "kane_combined_inferred", "interpolated",
+                   "dmdc_based_update", "gap"}
+
+
+def _flag_list(allowed):
+    allowed = sorted(allowed)
+    return pa.Check(lambda s: s.map(lambda v: all(f in allowed for f in split_ids(v))),
+                    error=f"';'-separated flags from {allowed}")
+
+
+PERSONNEL_SCHEMA = pa.DataFrameSchema(
+    {
+        "series": pa.Column(str, one_of({"dmdc_reports", "troopdata_annual"})),
+        "report_date": pa.Column(str, iso_date()),
+        "date_precision": pa.Column(str, one_of({"month", "year"})),
+        "year": pa.Column("Int64", pa.Check.in_range(1945, 2100, error="a year from 1945 to 2100")),
+        "quarter": pa.Column("Int64", pa.Check.isin([1, 2, 3, 4], error="a quarter 1-4"), nullable=True),
+        "service": pa.Column(str, one_of(SERVICES)),
+        "component": pa.Column(str, one_of({"active_duty", "selected_reserve_total", "dod_civilian_total",
+                                            "grand_total_mil_and_civ"})),
+        "personnel": pa.Column("Int64", pa.Check.in_range(0, 1_000_000, error="a head count from 0 to 1,000,000"),
+                               nullable=True),
+        "qualifier": pa.Column(str, one_of({"exact", "interpolated", "not_reported", "invalid_in_source"})),
+        "geography": pa.Column(str, one_of({"japan_incl_okinawa", "japan", "japan_as_listed", "ryukyu_islands"})),
+        "location_in_source": pa.Column(str, nullable=True),
+        "flags": pa.Column(str, _flag_list(PERSONNEL_FLAGS), nullable=True),
+        "source_id": source_ids(),
+        "note": pa.Column(str, nullable=True),
+    },
+    checks=[
+        pa.Check(lambda df: df["personnel"].isna() == df["qualifier"].isin(["not_reported", "invalid_in_source"]),
+                 error="an empty personnel value exactly where qualifier is 'not_reported' or 'invalid_in_source'"),
+        pa.Check(lambda df: df["report_date"].str.slice(0, 4) == df["year"].astype(str),
+                 error="report_date to fall in the stated year"),
+    ],
+    strict=True, coerce=True,
+)
+
+
+PERSONNEL = register("troops/personnel.csv", PERSONNEL_SCHEMA,
+                     ["series", "report_date", "geography", "service"],
+                     "US military personnel in Japan by report, service and series, 1950 to the latest report",
+                     licence="GPL-3.0-or-later")  # values re-keyed from the troopdata package
+
+
+def load_personnel(data_dir=None) -> pd.DataFrame:
+    """US military personnel in Japan by report, service and series (data/troops/personnel.csv)."""
+    df = PERSONNEL.load(data_dir)
+    df["date"] = df["report_date"].map(period_date)
+    return df
+
+
+def period_date(value: str) -> pd.Timestamp:
+    """A plotting date for an ISO date of any precision: the day itself, the end of the month
+    (DMDC counts are month-end), or the middle of the year."""
+    if len(value) == 4:
+        return pd.Timestamp(f"{value}-07-01")
+    if len(value) == 7:
+        return pd.Timestamp(f"{value}-01") + pd.offsets.MonthEnd(0)
+    return pd.Timestamp(value)
+
+
+OKINAWA_SCHEMA = pa.DataFrameSchema(
+    {
+        "as_of": pa.Column(str, iso_date()),
+        "date_precision": pa.Column(str, one_of({"day", "month", "year"})),
+        "geography": pa.Column(str, one_of({"ryukyu_islands", "okinawa", "japan", "mainland_japan"})),
+        "service": pa.Column(str),
+        "measure": pa.Column(str),
+        "value": pa.Column("Int64", pa.Check.ge(0, error="a count >= 0")),
+        "qualifier": pa.Column(str, one_of({"exact", "about", "over"})),
+        "source_id": source_ids(),
+        "note": pa.Column(str, nullable=True),
+    },
+    strict=True, coerce=True,
+)
+
+
+OKINAWA = register("troops/okinawa.csv", OKINAWA_SCHEMA,
+                   ["as_of", "geography", "service", "measure", "source_id"],
+                   "US personnel in Okinawa and mainland Japan: dated point figures",
+                   licence="GPL-3.0-or-later")  # the Ryukyu rows come from troopdata
+
+
+def load_okinawa(data_dir=None) -> pd.DataFrame:
+    """Okinawa and mainland point figures (data/troops/okinawa.csv)."""
+    return OKINAWA.load(data_dir)
+
+
+BASE_DEFINITIONS = {"exclusive_use_mod", "exclusive_use_usfj", "all_incl_jsdf_available", "major_bases",
+                    "advocacy_base_sites", "vine_list_entries", "article_claim"}
+
+BASE_COUNTS_SCHEMA = pa.DataFrameSchema(
+    {
+        "count_id": pa.Column(str),
+        "definition": pa.Column(str, one_of(BASE_DEFINITIONS)),
+        "measure": pa.Column(str, one_of({"facilities", "area_thousand_m2", "okinawa_area_share_percent",
+                                          "bases", "base_sites", "rows"})),
+        "value": pa.Column(float, pa.Check.ge(0, error="a value >= 0")),
+        "unit": pa.Column(str),
+        "qualifier": pa.Column(str, one_of({"exact", "about", "over", "derived"})),
+        "as_of": pa.Column(str, iso_date()),
+        "date_precision": pa.Column(str, one_of({"day", "month", "year", "circa_year"})),
+        "geography": pa.Column(str),
+        "source_id": source_ids(),
+        "note": pa.Column(str, nullable=True),
+    },
+    checks=[pa.Check(lambda df: (df["measure"] != "okinawa_area_share_percent") | (df["value"] <= 100),
+                     error="a percentage no greater than 100")],
+    strict=True, coerce=True,
+)
+
+
+BASE_COUNTS = register("troops/base_counts.csv", BASE_COUNTS_SCHEMA, ["count_id"],
+                       "Counts of US bases and facilities in Japan by definition, date and source")
+
+
+def load_base_counts(data_dir=None) -> pd.DataFrame:
+    """Counts of US bases/facilities in Japan by definition, date and source (data/troops/base_counts.csv)."""
+    return BASE_COUNTS.load(data_dir)
+
+
+# Japan, Ryukyus to Hokkaido, with the outlying islands (Iwo Jima, Tori Shima) inside.
+JAPAN_BBOX = {"lat": (20.0, 46.0), "lon": (122.0, 154.0)}
+
+FACILITIES_SCHEMA = pa.DataFrameSchema(
+    {
+        "facility_id": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9_]+$", error="a lower-case slug")),
+        "name": pa.Column(str),
+        "name_ja": pa.Column(str, nullable=True),
+        "fac_no": pa.Column(str, pa.Check.str_matches(r"^FAC\d{4}$", error="a number like 'FAC6051'"),
+                            nullable=True),
+        "list": pa.Column(str, one_of({"vine", "mod_area", "okinawa_fac_map"})),
+        "service": pa.Column(str, one_of({"Army", "Navy", "Marine Corps", "Air Force", "JGSDF site"}),
+                             nullable=True),
+        "service_basis": pa.Column(str, one_of({"name", "map_label"}), nullable=True),
+        "prefecture": pa.Column(str, nullable=True),
+        "lat": pa.Column(float, pa.Check.in_range(*JAPAN_BBOX["lat"],
+                                                  error=f"a latitude inside Japan {JAPAN_BBOX['lat']}"),
+                         nullable=True),
+        "lon": pa.Column(float, pa.Check.in_range(*JAPAN_BBOX["lon"],
+                                                  error=f"a longitude inside Japan {JAPAN_BBOX['lon']}"),
+                         nullable=True),
+        "lat_in_source": pa.Column(float, pa.Check.in_range(-90, 90, error="a latitude from -90 to 90"),
+                                   nullable=True),
+        "lon_in_source": pa.Column(float, pa.Check.in_range(-180, 180, error="a longitude from -180 to 180"),
+                                   nullable=True),
+        "coord_quality": pa.Column(str, one_of({"facility", "place_level", "wrong", "none"})),
+        "duplicate_of": pa.Column(str, nullable=True),
+        "duplicate_certainty": pa.Column(str, one_of({"certain", "possible"}), nullable=True),
+        "area_thousand_m2": pa.Column(float, pa.Check.gt(0, error="an area > 0"), nullable=True),
+        "source_id": source_ids(),
+        "note": pa.Column(str, nullable=True),
+    },
+    checks=[
+        pa.Check(lambda df: df["lat"].isna() == df["lon"].isna(), error="lat and lon both given or both empty"),
+        # A coordinate judged wrong must never be plotted, so it may not sit in lat/lon.
+        pa.Check(lambda df: ~((df["coord_quality"].isin(["wrong", "none"])) & df["lat"].notna()),
+                 error="no plottable lat/lon where coord_quality is 'wrong' or 'none'"),
+        pa.Check(lambda df: ~(df["coord_quality"].isin(["facility", "place_level"]) & df["lat"].isna()),
+                 error="lat/lon where coord_quality is 'facility' or 'place_level'"),
+        pa.Check(lambda df: df["duplicate_of"].isna() | df["duplicate_of"].isin(df["facility_id"]),
+                 error="duplicate_of to name another facility_id"),
+        pa.Check(lambda df: df["duplicate_of"].isna() == df["duplicate_certainty"].isna(),
+                 error="duplicate_certainty exactly where duplicate_of is given"),
+    ],
+    strict=True, coerce=True,
+)
+
+
+FACILITIES = register("troops/facilities.csv", FACILITIES_SCHEMA, ["facility_id"],
+                      "Named US facilities in Japan, with coordinates only where usable",
+                      licence="GPL-3.0-or-later")  # Vine's list as packaged in troopdata
+
+
+def load_facilities(data_dir=None) -> pd.DataFrame:
+    """Named US facilities in Japan with coordinates where usable (data/troops/facilities.csv)."""
+    return FACILITIES.load(data_dir)

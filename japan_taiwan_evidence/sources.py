@@ -1,0 +1,64 @@
+"""The source registry (data/sources.csv) and the citation strings printed under figures."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from . import datasets
+
+
+def registry(data_dir=None) -> pd.DataFrame:
+    """All sources, indexed by project-wide ID (e.g. 'troops-S01', 'gctf-S02')."""
+    return datasets.load_sources(data_dir).set_index("source_id")
+
+
+# The house font (DejaVu Sans) has no CJK glyphs; footers keep the Latin part of a name.
+_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+
+
+def _latin(text: str) -> str:
+    text = _CJK.sub("", str(text))
+    text = re.sub(r"\(\s*\)|\[\s*\]", "", text)
+    return re.sub(r"\s+", " ", text).strip(" ,;:-")
+
+
+def _ids(ids) -> list[str]:
+    out: list[str] = []
+    for item in ([ids] if isinstance(ids, str) else ids):
+        for sid in datasets.split_ids(item):
+            if sid not in out:
+                out.append(sid)
+    return out
+
+
+def short_citation(source_id: str, data_dir=None) -> str:
+    """'Publisher (year)' for one source, e.g. 'Japan Ministry of Defense (2022)'."""
+    reg = registry(data_dir)
+    if source_id not in reg.index:
+        raise KeyError(f"unknown source ID {source_id!r}: add it to data/sources.csv")
+    row = reg.loc[source_id]
+    pub = _latin(row["publisher"]) or _latin(row["title"]) or source_id
+    if len(pub) > 70:  # cut at a word boundary; the ID leads to the full entry
+        pub = pub[:67].rsplit(" ", 1)[0].rstrip(",;:(") + " ..."
+    year = str(row["published"])[:4] if isinstance(row["published"], str) else "n.d."
+    return f"{pub} ({year})"
+
+
+def cite(ids, data_dir=None) -> str:
+    """Footer text for a figure: 'Sources: [troops-S01] Publisher (year); ...' in the order given."""
+    ids = _ids(ids)
+    if not ids:
+        raise ValueError("a figure needs at least one source ID")
+    return "Sources: " + "; ".join(f"[{sid}] {short_citation(sid, data_dir)}" for sid in ids)
+
+
+def table(ids, data_dir=None) -> pd.DataFrame:
+    """The registry rows for some IDs, for a notebook's source list."""
+    reg = registry(data_dir)
+    ids = _ids(ids)
+    missing = [i for i in ids if i not in reg.index]
+    if missing:
+        raise KeyError(f"unknown source IDs {missing}: add them to data/sources.csv")
+    return reg.loc[ids, ["publisher", "title", "published", "url"]]
