@@ -1,7 +1,8 @@
 # The project's front door. Every target creates .venv from requirements.txt first if it is missing.
 #   make figures   execute the notebooks (only those whose inputs changed) and write figures/
 #   make test      unit, data and provenance tests, then strict nbval on every notebook
-#   make lab       JupyterLab on 127.0.0.1 with the project kernel
+#   make lab       JupyterLab on 127.0.0.1 with the project kernel (URL with token printed)
+#   make e2e       every notebook run through JupyterLab in headless Chromium -> build/e2e/
 #   make bench     timings and memory -> build/bench.json
 #   make report    offline HTML report -> build/report/
 #   make clean     remove build outputs (keeps .venv; `make distclean` removes it too)
@@ -36,6 +37,11 @@ lab: $(READY)
 
 bench: $(READY)
 	$(BIN)/python tools/bench.py
+
+# Browser test: every notebook run through JupyterLab in Debian's Chromium (apt-get install chromium).
+# Not part of `make test`; .ci/run runs it after the test suite.
+e2e: $(READY)
+	$(BIN)/python tools/e2e.py
 
 report: $(READY)
 	$(BIN)/python tools/report.py

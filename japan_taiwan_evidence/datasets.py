@@ -682,3 +682,434 @@ RANGES = register("missiles_2022/ranges.csv", RANGES_SCHEMA, ["system"],
 def load_ranges(data_dir=None) -> pd.DataFrame:
     """Missile ranges (data/missiles_2022/ranges.csv); min <= max, both > 0."""
     return RANGES.load(data_dir)
+
+
+# ---------------------------------------------------------------------------------------------
+# GCTF (notebook 02)
+# ---------------------------------------------------------------------------------------------
+
+GCTF_ROLES = {"founding_partner", "full_partner", "guest_co_host", "jc_observer", "overseas_host", "franchise_host"}
+GCTF_CORE_ROLES = {"founding_partner", "full_partner"}  # core membership = founding + full partners
+GCTF_QUALIFIERS = {"exact", "over", "about", "nearly"}
+GCTF_MEASURES = {"workshops", "participants", "countries", "overseas_events", "overseas_countries"}
+GCTF_UNITS = {"workshops", "events", "participants", "person_times", "countries", "countries_and_territories",
+              "overseas_events", "franchise_events"}
+GCTF_SOURCE_KINDS = {"official_TW", "official_US", "official_JP", "reprint", "news", "secondary"}
+GCTF_CUMULATIVE_FLAGS = {"ordinal", "ambiguous_count", "date_inferred", "undated", "rounded_floor",
+                         "apparent_decrease"}
+# A lower value than an earlier statement of the same series is accepted only with one of these flags.
+GCTF_DECREASE_FLAGS = {"rounded_floor", "apparent_decrease"}
+GCTF_THEMES = {"public_health", "law_enforcement", "womens_empowerment", "energy", "digital_economy",
+               "cybersecurity", "hadr", "media_literacy", "good_governance"}
+GCTF_ARTICLE_THEMES = {"HADR", "public health", "media literacy", "women's rights", "clean energy"}
+_PRECISION_LENGTH = {"year": 4, "month": 7, "day": 10}
+
+
+def _bool_text(nullable=False) -> pa.Column:
+    return pa.Column(str, one_of({"true", "false"}), nullable=nullable)
+
+
+def _iso3(nullable=True) -> pa.Column:
+    return pa.Column(str, pa.Check.str_matches(r"^[A-Z]{3}$", error="an ISO 3166 alpha-3 code"), nullable=nullable)
+
+
+def date_bounds(value) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day an ISO date of any precision can mean: '2016' -> (2016-01-01, 2016-12-31)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return pd.NaT, pd.NaT
+    value = str(value)
+    first = pd.Timestamp(value if len(value) == 10 else (value + "-01" if len(value) == 7 else value + "-01-01"))
+    if len(value) == 4:
+        last = pd.Timestamp(f"{value}-12-31")
+    elif len(value) == 7:
+        last = first + pd.offsets.MonthEnd(0)
+    else:
+        last = first
+    return first, last
+
+
+def _to_bool(df: pd.DataFrame, cols) -> pd.DataFrame:
+    for col in cols:
+        df[col] = df[col].map({"true": True, "false": False}).astype("boolean")
+    return df
+
+
+def _check_precision(df: pd.DataFrame, table: Table, date_col: str, prec_col: str = "date_precision") -> None:
+    """date_precision must say how precise the date is: 'day' for YYYY-MM-DD, 'month' for YYYY-MM ..."""
+    for pos, (value, prec) in enumerate(zip(df[date_col], df[prec_col])):
+        has_date = isinstance(value, str)
+        if has_date != isinstance(prec, str):
+            raise DataError("data/" + table.path, row=pos + 1, column=prec_col,
+                            expected=f"a precision exactly where {date_col} is given", found=prec)
+        if has_date and _PRECISION_LENGTH[prec] != len(value):
+            raise DataError("data/" + table.path, row=pos + 1, column=prec_col,
+                            expected=f"the precision of {date_col} {value!r}", found=prec)
+
+
+def _check_end_after_start(df: pd.DataFrame, table: Table, start_col: str, end_col: str) -> None:
+    for pos, (start, end) in enumerate(zip(df[start_col], df[end_col])):
+        if isinstance(start, str) and isinstance(end, str) and date_bounds(end)[1] < date_bounds(start)[0]:
+            raise DataError("data/" + table.path, row=pos + 1, column=end_col,
+                            expected=f"a date on or after {start_col} ({start})", found=end)
+
+
+def _add_bounds(df: pd.DataFrame, date_col: str, prefix: str) -> pd.DataFrame:
+    bounds = df[date_col].map(date_bounds)
+    df[f"{prefix}_first"] = pd.to_datetime(bounds.map(lambda b: b[0]))
+    df[f"{prefix}_last"] = pd.to_datetime(bounds.map(lambda b: b[1]))
+    return df
+
+
+GCTF_PARTNERS_SCHEMA = pa.DataFrameSchema(
+    {
+        "partner": pa.Column(str),
+        "iso3": _iso3(),
+        "organization": pa.Column(str),
+        "role": pa.Column(str, one_of(GCTF_ROLES)),
+        "start_date": pa.Column(str, iso_date()),
+        "date_precision": pa.Column(str, one_of(_PRECISION_LENGTH)),
+        "date_basis": pa.Column(str, one_of({"signed", "announced", "first_event", "listed", "inferred"})),
+        "date_uncertain": _bool_text(),
+        "end_date": pa.Column(str, iso_date(), nullable=True),
+        "end_basis": pa.Column(str, one_of({"superseded_by_full_partner"}), nullable=True),
+        "note": pa.Column(str, nullable=True),
+        "source_id": source_ids(),
+    },
+    checks=[pa.Check(lambda df: df["end_date"].isna() == df["end_basis"].isna(),
+                     error="end_basis exactly where end_date is given")],
+    strict=True, coerce=True,
+)
+
+GCTF_PARTNERS = register("gctf/partners.csv", GCTF_PARTNERS_SCHEMA, ["partner", "role", "start_date"],
+                         "GCTF partners, guest co-hosts and overseas hosts: role and the date it began")
+
+
+def load_gctf_partners(data_dir=None) -> pd.DataFrame:
+    """GCTF partners by role (data/gctf/partners.csv), with start/end bounds and booleans.
+
+    start_first/start_last are the first and last day start_date can mean (a year-precision date
+    covers the whole year); end_first likewise for end_date.
+    """
+    df = GCTF_PARTNERS.load(data_dir)
+    _check_precision(df, GCTF_PARTNERS, "start_date")
+    _check_end_after_start(df, GCTF_PARTNERS, "start_date", "end_date")
+    # A superseded role must end on the day the same partner's full partnership starts.
+    full = df[df["role"] == "full_partner"].set_index("partner")["start_date"]
+    for pos, r in enumerate(df.itertuples()):
+        if isinstance(r.end_basis, str) and full.get(r.partner) != r.end_date:
+            raise DataError("data/" + GCTF_PARTNERS.path, row=pos + 1, column="end_date",
+                            expected=f"the start of {r.partner}'s full partnership ({full.get(r.partner, 'none')})",
+                            found=r.end_date)
+    df = _to_bool(df, ["date_uncertain"])
+    df = _add_bounds(df, "start_date", "start")
+    df = _add_bounds(df, "end_date", "end")
+    df["core"] = df["role"].isin(GCTF_CORE_ROLES)
+    return df
+
+
+GCTF_CUMULATIVE_SCHEMA = pa.DataFrameSchema(
+    {
+        "statement_id": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9_]+$", error="a lower-case slug")),
+        "statement_date": pa.Column(str, iso_date(), nullable=True),
+        "date_precision": pa.Column(str, one_of(_PRECISION_LENGTH), nullable=True),
+        "measure": pa.Column(str, one_of(GCTF_MEASURES)),
+        "value": pa.Column("Int64", pa.Check.in_range(0, 1_000_000, error="a count from 0 to 1,000,000")),
+        "qualifier": pa.Column(str, one_of(GCTF_QUALIFIERS)),
+        "unit_as_stated": pa.Column(str, one_of(GCTF_UNITS)),
+        "source_kind": pa.Column(str, one_of(GCTF_SOURCE_KINDS)),
+        "stated_by": pa.Column(str),
+        "flag": pa.Column(str, _flag_list(GCTF_CUMULATIVE_FLAGS), nullable=True),
+        "note": pa.Column(str, nullable=True),
+        "source_id": source_ids(),
+    },
+    checks=[pa.Check(lambda df: df["statement_date"].isna()
+                     == df["flag"].fillna("").str.contains(r"(?:^|;)\s*undated(?:;|$)", regex=True),
+                     error="an empty statement_date exactly where flag contains 'undated'")],
+    strict=True, coerce=True,
+)
+
+GCTF_CUMULATIVE = register("gctf/cumulative.csv", GCTF_CUMULATIVE_SCHEMA, ["statement_id"],
+                           "Dated official statements of cumulative GCTF workshops, participants and countries")
+
+
+def _flags(cell) -> set[str]:
+    return set(split_ids(cell))
+
+
+def _check_no_unflagged_decrease(df: pd.DataFrame) -> None:
+    """A cumulative count cannot fall. Within one series - same measure, unit as stated and kind of
+    source - a value below one from a strictly earlier date (the two date ranges do not overlap) must be
+    flagged rounded_floor or apparent_decrease; otherwise the row is a transcription error until shown
+    otherwise. The first offending row in file order is reported."""
+    dated = df[df["statement_date"].notna()]
+    for pos in range(len(df)):
+        row = df.iloc[pos]
+        if pd.isna(row["statement_date"]) or _flags(row["flag"]) & GCTF_DECREASE_FLAGS:
+            continue
+        same = dated[(dated["measure"] == row["measure"]) & (dated["unit_as_stated"] == row["unit_as_stated"])
+                     & (dated["source_kind"] == row["source_kind"]) & (dated["date_last"] < row["date_first"])]
+        higher = same[same["value"] > row["value"]]
+        if len(higher):
+            top = higher.sort_values(["value", "date_first"]).iloc[-1]
+            raise DataError("data/" + GCTF_CUMULATIVE.path, row=pos + 1, column="value",
+                            expected=(f"a cumulative {row['measure']} count no lower than the {top['value']} stated on "
+                                      f"{top['statement_date']} ({top['statement_id']}, same unit and kind of source), "
+                                      f"or a flag from {sorted(GCTF_DECREASE_FLAGS)}"),
+                            found=int(row["value"]))
+
+
+def load_gctf_cumulative(data_dir=None) -> pd.DataFrame:
+    """Dated cumulative statements (data/gctf/cumulative.csv), one row per statement and measure.
+
+    Adds date_first/date_last (the days the statement date can mean), `date` (a plotting date:
+    the day, the month's end, or mid-year) and `is_floor` (qualifier 'over'). Stops with a DataError on
+    an unflagged decrease within a series (see _check_no_unflagged_decrease).
+    """
+    df = GCTF_CUMULATIVE.load(data_dir)
+    _check_precision(df, GCTF_CUMULATIVE, "statement_date")
+    df = _add_bounds(df, "statement_date", "date")
+    _check_no_unflagged_decrease(df)
+    df["date"] = df["statement_date"].map(lambda v: period_date(v) if isinstance(v, str) else pd.NaT)
+    df["date"] = pd.to_datetime(df["date"])
+    df["is_floor"] = df["qualifier"] == "over"
+    return df
+
+
+GCTF_ANNUAL_SCHEMA = pa.DataFrameSchema(
+    {
+        "year": pa.Column("Int64", pa.Check.in_range(2015, 2100, error="a year from 2015 (the founding) to 2100")),
+        "period_end": pa.Column(str, iso_date(), nullable=True),
+        "measure": pa.Column(str, one_of({"events", "countries", "participants"})),
+        "scope": pa.Column(str, one_of({"all", "virtual", "franchise", "non_franchise", "in_taiwan", "new_york"})),
+        "value": pa.Column("Int64", pa.Check.in_range(0, 1_000_000, error="a count from 0 to 1,000,000")),
+        "qualifier": pa.Column(str, one_of({"exact", "derived"})),
+        "unit_as_stated": pa.Column(str, one_of(GCTF_UNITS)),
+        "note": pa.Column(str, nullable=True),
+        "source_id": source_ids(),
+    },
+    checks=[pa.Check(lambda df: df["period_end"].isna() | (df["period_end"].str.slice(0, 4) == df["year"].astype(str)),
+                     error="period_end to fall in the stated year")],
+    strict=True, coerce=True,
+)
+
+GCTF_ANNUAL = register("gctf/annual.csv", GCTF_ANNUAL_SCHEMA, ["year", "period_end", "measure", "scope", "source_id"],
+                       "GCTF events, countries and participants counted for a single year, where stated or derived")
+
+
+def load_gctf_annual(data_dir=None) -> pd.DataFrame:
+    """Per-year counts (data/gctf/annual.csv); `derived` values were computed by the dossier, not stated."""
+    return GCTF_ANNUAL.load(data_dir)
+
+
+GCTF_WORKSHOPS_SCHEMA = pa.DataFrameSchema(
+    {
+        "workshop_id": pa.Column(str, pa.Check.str_matches(r"^\d{4}(\d{2}(\d{2})?)?_[a-z0-9-]+$",
+                                                           error="an ID like '20190326_anti-corruption'")),
+        "date": pa.Column(str, iso_date()),
+        "end_date": pa.Column(str, iso_date(), nullable=True),
+        "date_precision": pa.Column(str, one_of(_PRECISION_LENGTH)),
+        "date_uncertain": _bool_text(),
+        "title": pa.Column(str),
+        "theme_as_listed": pa.Column(str),
+        "theme_official": pa.Column(str, one_of(GCTF_THEMES | {"other", "not_recorded"})),
+        "co_hosts": pa.Column(str, nullable=True),
+        "place": pa.Column(str, nullable=True),
+        "country_iso3": _iso3(),
+        "format": pa.Column(str, one_of({"in_person", "virtual", "hybrid", "not_recorded"})),
+        "franchise": _bool_text(),
+        "participants_as_stated": pa.Column(str, nullable=True),
+        "countries_as_stated": pa.Column(str, nullable=True),
+        "note": pa.Column(str, nullable=True),
+        "source_id": source_ids(),
+    },
+    checks=[
+        pa.Check(lambda df: df["workshop_id"].str.split("_").str[0] == df["date"].str.replace("-", ""),
+                 error="workshop_id to start with the date written without dashes"),
+        # Nothing was held online at a venue: a virtual event has no place or country.
+        pa.Check(lambda df: (df["format"] != "virtual") | (df["place"].isna() & df["country_iso3"].isna()),
+                 error="no place or country for a virtual event"),
+    ],
+    strict=True, coerce=True,
+)
+
+GCTF_WORKSHOPS = register("gctf/workshops.csv", GCTF_WORKSHOPS_SCHEMA, ["workshop_id"],
+                          "Dated GCTF workshops 2015-2025 (incomplete list), with themes mapped to official categories")
+
+
+def load_gctf_workshops(data_dir=None) -> pd.DataFrame:
+    """The dated workshop list (data/gctf/workshops.csv): booleans, date bounds and the year."""
+    df = GCTF_WORKSHOPS.load(data_dir)
+    _check_precision(df, GCTF_WORKSHOPS, "date")
+    _check_end_after_start(df, GCTF_WORKSHOPS, "date", "end_date")
+    dup = df.duplicated(["date", "title"])
+    if dup.any():
+        pos = int(dup.to_numpy().nonzero()[0][0])
+        raise DataError("data/" + GCTF_WORKSHOPS.path, row=pos + 1, column="date+title",
+                        expected="one row per dated workshop", found=df["title"].iloc[pos])
+    df = _to_bool(df, ["date_uncertain", "franchise"])
+    df = _add_bounds(df, "date", "date")
+    df["year"] = df["date"].str.slice(0, 4).astype(int)
+    return df
+
+
+GCTF_THEMES_SCHEMA = pa.DataFrameSchema(
+    {
+        "theme_category": pa.Column(str, one_of(GCTF_THEMES)),
+        "official_list": pa.Column(str, one_of({"gctf_site", "ait_page", "anniversary_2020"})),
+        "official_name": pa.Column(str),
+        "article_theme": pa.Column(str, one_of(GCTF_ARTICLE_THEMES), nullable=True),
+        "name_match": pa.Column(str, one_of({"same", "different"}), nullable=True),
+        "note": pa.Column(str, nullable=True),
+        "source_id": source_ids(),
+    },
+    checks=[pa.Check(lambda df: df["article_theme"].isna() == df["name_match"].isna(),
+                     error="name_match exactly where article_theme is given")],
+    strict=True, coerce=True,
+)
+
+GCTF_THEME_TABLE = register("gctf/themes.csv", GCTF_THEMES_SCHEMA, ["theme_category", "official_list"],
+                            "GCTF theme categories in three official lists, with the article's five themes mapped")
+
+
+def load_gctf_themes(data_dir=None) -> pd.DataFrame:
+    """Official GCTF theme categories per official list (data/gctf/themes.csv)."""
+    return GCTF_THEME_TABLE.load(data_dir)
+
+
+GCTF_JC_SCHEMA = pa.DataFrameSchema(
+    {
+        "meeting_date": pa.Column(str, iso_date()),
+        "date_precision": pa.Column(str, one_of(_PRECISION_LENGTH)),
+        "jc_number": pa.Column("Int64", pa.Check.in_range(1, 100, error="an ordinal from 1 to 100")),
+        "jc_number_inferred": _bool_text(),
+        "place": pa.Column(str),
+        "host": pa.Column(str, nullable=True),
+        "members_present": pa.Column(str),
+        "observers": pa.Column(str, nullable=True),
+        "note": pa.Column(str, nullable=True),
+        "source_id": source_ids(),
+    },
+    checks=[pa.Check(lambda df: ~df["jc_number"].duplicated(), error="a jc_number used only once")],
+    strict=True, coerce=True,
+)
+
+GCTF_JOINT_COMMITTEES = register("gctf/joint_committees.csv", GCTF_JC_SCHEMA, ["meeting_date"],
+                                 "GCTF Joint Committee meetings located in the sources")
+
+
+def load_gctf_joint_committees(data_dir=None) -> pd.DataFrame:
+    """Joint Committee meetings (data/gctf/joint_committees.csv); ordinals rise with the date."""
+    df = GCTF_JOINT_COMMITTEES.load(data_dir)
+    _check_precision(df, GCTF_JOINT_COMMITTEES, "meeting_date")
+    order = df.sort_values("meeting_date")
+    bad = order["jc_number"].diff() <= 0
+    if bad.any():
+        pos = int(order.index[bad.to_numpy().nonzero()[0][0]])
+        raise DataError("data/" + GCTF_JOINT_COMMITTEES.path, row=pos + 1, column="jc_number",
+                        expected="ordinals that rise with meeting_date", found=int(df["jc_number"].iloc[pos]))
+    return _to_bool(df, ["jc_number_inferred"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Diplomacy (notebook 05)
+# ---------------------------------------------------------------------------------------------
+
+# What sort of record a row is. 'report_of_plan' (a report that a plan exists) is kept apart from
+# 'decision' (a government's own act), because claim C19 turns on that difference.
+EVENT_KINDS = {"act", "treaty", "exchange_of_notes", "draft", "communique", "agreement", "joint_statement",
+               "statement", "speech", "announcement", "policy", "white_paper", "party_election", "meeting",
+               "visit", "diplomatic_break", "establishment", "renaming", "partnership", "report",
+               "report_of_plan", "analysis", "proposal", "postponement", "posting", "staffing", "decision"}
+EVENT_ACTOR_TYPES = {"government", "party", "legislature", "legislator", "local_politician", "military",
+                     "media", "state_media", "analyst", "quasi_official"}
+EVENT_FLAGS = {"relay_source", "partial_copy", "secondary_copy", "date_uncertain", "date_not_stated",
+               "derived_date", "variant_superseded", "opinion"}
+# key_value holds a whole number for these key types ...
+EVENT_NUMBER_KEYS = {"year", "gs_term_number", "term_length_years", "rejuvenation_target_year",
+                     "reunification_year_expected", "mentions_taiwan_strait", "us_share_percent",
+                     "year_japan_joined"}
+EVENT_MONTH_KEYS = {"publication_month"}
+# ... free text (a name) for these, and a whole number or a snake_case status slug for the rest.
+EVENT_TEXT_KEYS = {"new_name", "channel"}
+EVENT_STATUS_KEYS = {"rejuvenation_horizon", "reunification_target_year", "relationship_status",
+                     "jp_tra_status", "formal_military_exchanges", "proposal_status", "outcome_claimed",
+                     "channel_status", "person_status_planned", "person_status_as_headlined",
+                     "person_status_as_characterised", "person_status_posted", "plan_status",
+                     "serving_sdf_officer_posted",
+                     # No row uses these yet: they are where a record that would contradict an absence
+                     # claim (C03, C05, C16) or show the GTI study's recommendations (C26, C27) goes.
+                     "aid_pledge", "legal_basis_military_cooperation", "arms_transfers_jpn_to_twn",
+                     "recommendation"}
+EVENT_KEY_TYPES = EVENT_NUMBER_KEYS | EVENT_MONTH_KEYS | EVENT_TEXT_KEYS | EVENT_STATUS_KEYS
+
+EVENTS_SCHEMA = pa.DataFrameSchema(
+    {
+        "event_id": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9]+(-[a-z0-9]+)*$",
+                                                        error="a lower-case slug like 'us-taiwan-relations-act'")),
+        "date": pa.Column(str, iso_date(), nullable=True),
+        "end_date": pa.Column(str, iso_date(), nullable=True),
+        "date_precision": pa.Column(str, one_of({"day", "month", "year"}), nullable=True),
+        "kind": pa.Column(str, one_of(EVENT_KINDS)),
+        "actor": pa.Column(str),
+        "actor_type": pa.Column(str, one_of(EVENT_ACTOR_TYPES)),
+        "actor_country": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{3}(;[A-Z]{3})*$",
+                                                             error="';'-separated ISO 3166 alpha-3 codes"),
+                                   nullable=True),
+        "what": pa.Column(str),
+        "key_value": pa.Column(str, nullable=True),
+        "key_type": pa.Column(str, one_of(EVENT_KEY_TYPES), nullable=True),
+        "claim_ids": pa.Column(str, pa.Check.str_matches(r"^C\d{2}(;C\d{2})*$",
+                                                         error="';'-separated claim IDs like 'C17;C18'")),
+        "flag": pa.Column(str, _flag_list(EVENT_FLAGS), nullable=True),
+        "note": pa.Column(str, nullable=True),
+        "source_id": source_ids(),
+    },
+    checks=[
+        pa.Check(lambda df: df["date"].isna()
+                 == df["flag"].fillna("").str.contains(r"(?:^|;)date_not_stated(?:;|$)", regex=True),
+                 error="an empty date exactly where flag has 'date_not_stated'"),
+        pa.Check(lambda df: df["key_value"].isna() == df["key_type"].isna(),
+                 error="key_value and key_type both given or both empty"),
+    ],
+    strict=True, coerce=True,
+)
+
+EVENTS = register("diplomacy/events.csv", EVENTS_SCHEMA, ["event_id"],
+                  "Dated documentary records behind the law, diplomacy and context claims")
+
+
+def _key_value_fits(key_type: str, value: str) -> bool:
+    if key_type in EVENT_NUMBER_KEYS:
+        return re.fullmatch(r"\d+", value) is not None
+    if key_type in EVENT_MONTH_KEYS:
+        return len(value) == 7 and _is_iso(value)
+    if key_type in EVENT_TEXT_KEYS:
+        return bool(value.strip())
+    return re.fullmatch(r"\d+|[a-z][a-z0-9_]*", value) is not None
+
+
+def load_events(data_dir=None) -> pd.DataFrame:
+    """Dated records for the law, diplomacy and context claims (data/diplomacy/events.csv).
+
+    Beyond the schema: date_precision must match the date, end_date may not precede date, key_value
+    must suit its key_type (a whole number, an ISO month, a status slug or a name), and every claim ID
+    in claim_ids must exist in data/claims.csv. Adds date_first/date_last, the first and last day the
+    date can mean (a year-precision date covers the whole year).
+    """
+    df = EVENTS.load(data_dir)
+    shown = "data/" + EVENTS.path
+    _check_precision(df, EVENTS, "date")
+    _check_end_after_start(df, EVENTS, "date", "end_date")
+    for pos, (ktype, value) in enumerate(zip(df["key_type"], df["key_value"])):
+        if isinstance(ktype, str) and not _key_value_fits(ktype, value):
+            kind = ("a whole number" if ktype in EVENT_NUMBER_KEYS else "an ISO month YYYY-MM"
+                    if ktype in EVENT_MONTH_KEYS else "a whole number or a snake_case status slug")
+            raise DataError(shown, row=pos + 1, column="key_value", expected=f"{kind} for key_type '{ktype}'",
+                            found=value)
+    known = set(load_claims(data_dir)["claim_id"])
+    for pos, cell in enumerate(df["claim_ids"]):
+        for cid in split_ids(cell):
+            if cid not in known:
+                raise DataError(shown, row=pos + 1, column="claim_ids",
+                                expected="claim IDs listed in data/claims.csv", found=cid)
+    return _add_bounds(df, "date", "date")

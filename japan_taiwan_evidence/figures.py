@@ -44,6 +44,15 @@ SERVICE_LABELS = {
     "air_force": "Air Force", "space_force": "Space Force", "coast_guard": "Coast Guard",
 }
 CLAIM_COLOUR = PALETTE["vermillion"]  # the article's figure, wherever it is marked
+# One colour per verdict of the claims ledger (keys are the verdict strings of claims.py). Blue/sky vs
+# vermillion stay apart under the common colour-vision deficiencies; 'not tested' is an empty box.
+VERDICT_COLOURS = {
+    "supported": PALETTE["blue"],
+    "supported with caveats": PALETTE["sky"],
+    "differs": PALETTE["vermillion"],
+    "not testable with this data": PALETTE["grey"],
+    "not tested": "#FFFFFF",
+}
 
 STYLE = {
     "font.family": "DejaVu Sans",  # ships with matplotlib, so every machine renders the same glyphs

@@ -1,0 +1,215 @@
+"""Queries on the diplomacy records (data/diplomacy/events.csv) for the law, diplomacy and context claims.
+
+The records are dated documentary facts: acts, treaties, notes, communiques, statements, reports. The
+claims ledger (claims.py, notebook 05) compares a claim's year, date, kind of act, actor and terms, as
+written in data/claims.csv, with these records. This module holds the record-level vocabulary (which
+actors speak officially, which key types describe what) and the term rules; the verdict rules live in
+the check functions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import datasets
+from .datasets import EVENT_TEXT_KEYS
+
+# Actors whose words are the position of a state or its ruling party. 'quasi_official' (the JTEA)
+# acts for Japan but does not set policy; media and analysts report or interpret.
+OFFICIAL_ACTORS = {"government", "party", "legislature", "military", "state_media"}
+# How others framed a reported plan (a headline, commentators): shown, never counted as the plan itself.
+FRAMING_KEYS = {"person_status_as_headlined", "person_status_as_characterised"}
+PLAN_KEY = "person_status_planned"
+POSTED_KEY = "person_status_posted"
+
+
+@dataclass(frozen=True)
+class Term:
+    """How a claimed term (data/claims.csv, claimed_terms) is recognised in the records.
+
+    key_types / agree: the term is borne out by a record whose key_type is one of key_types and whose
+    key_value is in agree; any other value of those key types contradicts it.
+    pattern: for terms with no record vocabulary, words looked for in the record's `what` paraphrase
+    (such a term can be found, never contradicted).
+    absence: the term says something does not exist. With no record either way it rests on the
+    absence of contrary records; only an official record of the claimed country stating the negative
+    (a value in agree) bears it out.
+    official: count only records by OFFICIAL_ACTORS of the claim's countries, for agreement and
+    (except in an absence claim, which anyone may contradict) for contradiction.
+    exclusive: other values of the key types contradict the term. False for list-like keys (a study
+    makes many recommendations: one does not contradict another).
+    """
+    label: str
+    key_types: tuple[str, ...] = ()
+    agree: frozenset = frozenset()
+    pattern: str | None = None
+    absence: bool = False
+    official: bool = False
+    exclusive: bool = True
+
+
+def _recommendation(slug: str, label: str) -> Term:
+    return Term(label, ("recommendation",), frozenset({slug}), exclusive=False)
+
+
+TERMS: dict[str, Term] = {
+    "foip_commitment": Term("Japan's Free and Open Indo-Pacific vision", pattern=r"Free and Open Indo-Pacific",
+                            official=True),
+    "no_stated_aid_pledge": Term("no stated pledge to aid Taiwan", ("aid_pledge",),
+                                 frozenset({"none", "not_stated"}), absence=True, official=True),
+    "not_enacted": Term("no Japanese law on the TRA model enacted", ("jp_tra_status",),
+                        frozenset({"proposed", "not_enacted"})),
+    "no_legal_basis_military_cooperation": Term("no legal basis for military cooperation",
+                                                ("legal_basis_military_cooperation",), frozenset({"none"}),
+                                                absence=True, official=True),
+    "prior_consultation": Term("prior consultation", pattern=r"prior consultation"),
+    "no_arms_sales": Term("no Japanese arms sales to Taiwan", ("arms_transfers_jpn_to_twn",),
+                          frozenset({"none"}), absence=True, official=True),
+    "non_governmental_working_level": Term("non-governmental, working-level relations",
+                                           ("relationship_status",),
+                                           frozenset({"non_governmental_working_level"}), official=True),
+    "all_hit_targets": Term("every missile hit its target", ("outcome_claimed",), frozenset({"all_hit_targets"}),
+                            official=True),
+    "expand_emergency_management_exchange": _recommendation(
+        "expand_emergency_management_exchange", "continue and widen the emergency-management exchange"),
+    "gctf_disaster_coordination": _recommendation("gctf_disaster_coordination",
+                                                  "use GCTF to coordinate disaster management"),
+    "site_visits": _recommendation("site_visits", "in-person site visits"),
+}
+
+
+@dataclass
+class TermResult:
+    term: str
+    status: str          # 'matched', 'mixed', 'contrary', 'stated_negative', 'no_contrary', 'no_record'
+    agree: pd.DataFrame
+    contrary: pd.DataFrame
+
+    @property
+    def label(self) -> str:
+        return TERMS[self.term].label if self.term in TERMS else self.term
+
+
+def split(cell) -> list[str]:
+    """Items of a ';'-separated cell (claim IDs, countries, terms, flags)."""
+    return datasets.split_ids(cell)
+
+
+def where(df: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
+    """Rows where mask is true. .loc with a bool mask, because an empty mapped mask has object dtype
+    and df[mask] would then select columns."""
+    return df.loc[mask.astype(bool)]
+
+
+def flags(row) -> set[str]:
+    return set(split(row["flag"]))
+
+
+def records(events: pd.DataFrame, claim_id: str, superseded: bool = False) -> pd.DataFrame:
+    """The records that bear on one claim; rows flagged 'variant_superseded' are left out unless asked."""
+    mask = events["claim_ids"].map(lambda c: claim_id in split(c))
+    if not superseded:
+        mask &= ~events["flag"].map(lambda f: "variant_superseded" in split(f))
+    return where(events, mask)
+
+
+def superseded(events: pd.DataFrame, claim_id: str) -> pd.DataFrame:
+    rows = records(events, claim_id, superseded=True)
+    return where(rows, rows["flag"].map(lambda f: "variant_superseded" in split(f)))
+
+
+def by_countries(df: pd.DataFrame, countries) -> pd.DataFrame:
+    """Rows whose actor_country shares a country with `countries` (all rows when none are given)."""
+    countries = set(countries or [])
+    if not countries:
+        return df
+    return where(df, df["actor_country"].map(lambda c: bool(countries & set(split(c)))))
+
+
+def official(df: pd.DataFrame, countries=None) -> pd.DataFrame:
+    """Records by official actors (OFFICIAL_ACTORS) of the given countries."""
+    return by_countries(df[df["actor_type"].isin(OFFICIAL_ACTORS)], countries)
+
+
+def year(date) -> int | None:
+    return int(str(date)[:4]) if isinstance(date, str) else None
+
+
+def up_to(df: pd.DataFrame, last_year: int) -> pd.DataFrame:
+    """Records dated no later than the end of `last_year` (undated records are kept)."""
+    return where(df, df["date"].map(lambda d: year(d) is None or year(d) <= last_year))
+
+
+# Flags worth carrying into a verdict's text: they say how far the record itself can be trusted.
+SHOWN_FLAGS = ("relay_source", "partial_copy", "secondary_copy", "date_uncertain", "opinion")
+
+
+def label(row) -> str:
+    """'1979-01-01 act, US Congress [secondary copy]': date, kind, actor and caveats of one record."""
+    date = row["date"] if isinstance(row["date"], str) else "undated"
+    caveats = [f.replace("_", " ") for f in SHOWN_FLAGS if f in flags(row)]
+    return f"{date} {row['kind'].replace('_', ' ')}, {row['actor']}" + (f" [{', '.join(caveats)}]" if caveats else "")
+
+
+_ACRONYMS = {"mod": "MOD", "sdf": "SDF", "gs": "GS", "tra": "TRA", "jp": "Japan's", "us": "US",
+             "foip": "FOIP", "gctf": "GCTF", "non": "non-"}
+
+
+def readable(slug: str) -> str:
+    """'civilian_mod_official' -> 'civilian MOD official'; 'non_governmental' -> 'non-governmental'."""
+    return " ".join(_ACRONYMS.get(w, w) for w in str(slug).split("_")).replace("- ", "-")
+
+
+def value_text(row) -> str:
+    """The record's key value for display; a bare 'none' or 'not stated' says what it is about."""
+    if not isinstance(row["key_value"], str):
+        return ""
+    if row["key_type"] in EVENT_TEXT_KEYS:
+        return row["key_value"]
+    value = readable(row["key_value"])
+    return f"{readable(row['key_type'])} {value}" if row["key_value"] in {"none", "not_stated"} else value
+
+
+def listing(df: pd.DataFrame, with_value: bool = True) -> str:
+    """Records in date order as one string: 'date kind, actor: value; ...'."""
+    if df.empty:
+        return "none"
+    df = df.sort_values(["date_first", "event_id"], na_position="last")
+    return "; ".join(label(r) + (f": {value_text(r)}" if with_value and value_text(r) else "")
+                     for _, r in df.iterrows())
+
+
+def source_ids(*frames: pd.DataFrame) -> list[str]:
+    ids: set[str] = set()
+    for df in frames:
+        for cell in df["source_id"]:
+            ids.update(split(cell))
+    return sorted(ids)
+
+
+def match_term(df: pd.DataFrame, term: str, countries=None) -> TermResult:
+    """Compare one claimed term with the records `df` (already limited to the claim) by its Term rule."""
+    if term not in TERMS:
+        raise KeyError(f"no rule for claimed term {term!r}: add it to diplomacy.TERMS")
+    rule = TERMS[term]
+    pool = official(df, countries) if rule.official else df
+    empty = df.iloc[0:0]
+    if rule.pattern:
+        hits = pool[pool["what"].str.contains(rule.pattern, flags=re.IGNORECASE, regex=True)]
+        return TermResult(term, "matched" if len(hits) else "no_record", hits, empty)
+    # A claim about what officials say is contradicted only by officials; an absence claim ("no arms
+    # sales") by a record from anyone. Agreement always comes from the pool the rule allows.
+    against = df if rule.absence else pool
+    against = against[against["key_type"].isin(rule.key_types)]
+    contrary = against[~against["key_value"].isin(rule.agree)] if rule.exclusive else against.iloc[0:0]
+    agree = pool[pool["key_type"].isin(rule.key_types) & pool["key_value"].isin(rule.agree)]
+    if rule.absence:
+        status = "contrary" if len(contrary) else "stated_negative" if len(agree) else "no_contrary"
+    elif len(agree) and len(contrary):
+        status = "mixed"
+    else:
+        status = "matched" if len(agree) else "contrary" if len(contrary) else "no_record"
+    return TermResult(term, status, agree, contrary)

@@ -1,0 +1,212 @@
+"""GCTF membership and activity derived from the gctf tables (notebook 02 and the claims ledger).
+
+Everything here takes the validated tables from :mod:`datasets` and returns small frames; nothing is
+typed in. Two ideas carry the module:
+
+* **Core membership** is the founding partners plus every full partner from the day its full
+  partnership began; it changes only on those days, so it is a step series.
+* **Cumulative statements** bound the true count. An exact value fixes it on that day; "over N" only
+  says it is above N (a floor, never an upper bound); "about"/"nearly" N allow a rounding margin.
+  Because a cumulative count cannot fall, a statement also bounds the count on every later date from
+  below, and on every earlier date from above. That is how the date range consistent with a given
+  value (the article's "108 countries") is computed.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from .datasets import GCTF_CORE_ROLES
+
+# Rounded statements ("about 3,500", "nearly 1,600") are taken to be within this fraction of the value.
+ROUNDING_MARGIN = 0.05
+# Statements used to bracket a value: official statements and their news or reprint relays. The one
+# secondary source (an op-ed) restates official numbers and is not an official statement.
+BRACKET_KINDS = ("official_TW", "official_US", "official_JP", "reprint", "news")
+
+
+# ---------------------------------------------------------------------------------------------
+# Core partners
+# ---------------------------------------------------------------------------------------------
+
+def _core_rows(partners: pd.DataFrame) -> pd.DataFrame:
+    return partners[partners["role"].isin(GCTF_CORE_ROLES)]
+
+
+def core_members_at(partners: pd.DataFrame, when) -> list[str]:
+    """ISO3 codes of the core partners on a date: a core role counts from the last day its start date
+    can mean (so a year-precision start counts only from 31 December) until its end, if any."""
+    when = pd.Timestamp(when)
+    core = _core_rows(partners)
+    on = core[(core["start_last"] <= when) & (core["end_first"].isna() | (core["end_first"] > when))]
+    return sorted(set(on["iso3"]))
+
+
+def core_steps(partners: pd.DataFrame) -> pd.DataFrame:
+    """The step series of core membership: one row per change, with the date, the number of core
+    partners from that date, who they are, who joined, and how the joining date is known."""
+    core = _core_rows(partners).sort_values("start_last")
+    rows = []
+    for date, grp in core.groupby("start_last", sort=True):
+        members = core_members_at(partners, date)
+        rows.append({"date": date, "n_core": len(members), "members": ";".join(members),
+                     "added": ";".join(grp["partner"]), "added_iso3": ";".join(grp["iso3"]),
+                     "role": ";".join(sorted(set(grp["role"]))), "date_basis": ";".join(grp["date_basis"]),
+                     "source_id": ";".join(dict.fromkeys(";".join(grp["source_id"]).split(";")))})
+    return pd.DataFrame(rows)
+
+
+def periods_with_n_core(partners: pd.DataFrame, n: int) -> list[tuple[pd.Timestamp, pd.Timestamp | None]]:
+    """Date ranges (first day, last day; None = still so at the latest record) with exactly n core partners."""
+    steps = core_steps(partners)
+    out = []
+    for i, r in enumerate(steps.itertuples()):
+        if r.n_core == n:
+            end = steps["date"].iloc[i + 1] - pd.Timedelta(days=1) if i + 1 < len(steps) else None
+            out.append((r.date, end))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Cumulative statements
+# ---------------------------------------------------------------------------------------------
+
+def value_bounds(value: float, qualifier: str, margin: float = ROUNDING_MARGIN) -> tuple[float, float]:
+    """What a stated value says about the true count: (lowest, highest) possible.
+
+    exact N -> (N, N); over N -> (N, infinity) - a floor says nothing about how far above it the count
+    is; about N -> N ± margin; nearly N -> (N - margin, N).
+    """
+    value = float(value)
+    if qualifier == "exact":
+        return value, value
+    if qualifier == "over":
+        return value, math.inf
+    if qualifier == "about":
+        return value * (1 - margin), value * (1 + margin)
+    if qualifier == "nearly":
+        return value * (1 - margin), value
+    raise ValueError(f"unknown qualifier {qualifier!r}")
+
+
+def statements(cumulative: pd.DataFrame, measure: str, units=None, kinds=None,
+               dated_only: bool = True) -> pd.DataFrame:
+    """The statements of one measure (optionally some units as stated and kinds of source), by date,
+    with the bounds each puts on the count (`low`, `high`)."""
+    df = cumulative[cumulative["measure"] == measure]
+    if units is not None:
+        df = df[df["unit_as_stated"].isin(list(units))]
+    if kinds is not None:
+        df = df[df["source_kind"].isin(list(kinds))]
+    if dated_only:
+        df = df[df["statement_date"].notna()]
+    df = df.copy()
+    bounds = [value_bounds(v, q) for v, q in zip(df["value"], df["qualifier"])]
+    df["low"] = [b[0] for b in bounds]
+    df["high"] = [b[1] for b in bounds]
+    return df.sort_values(["date_first", "statement_id"]).reset_index(drop=True)
+
+
+def consistent_dates(cumulative: pd.DataFrame, value: float, measure: str = "countries",
+                     units=("countries",), kinds=BRACKET_KINDS) -> dict:
+    """When could the cumulative count have equalled `value`?
+
+    Rule: the count never falls. A statement whose highest possible value is below `value` (an exact
+    100; never a floor) shows the count was still below it on that date, and so on every earlier date;
+    a statement whose lowest possible value is above it (an exact 119, or "over 120") shows it was
+    already past it. So `value` is possible only after the **last statement below** and before the
+    **first statement above**. Floors below the value ("over 100") cannot bound it from above and are
+    only checked for consistency. Where a statement's date is a month or a year, the range is widened
+    to the whole period (the earliest day of the last statement below, the latest day of the first
+    statement above).
+
+    Returns a dict: last_below, first_above (statement rows or None), start and end (the first and
+    last possible day, or None when open-ended), matches (statements that give the value itself),
+    inside (statements dated in the range, all consistent with the value) and contradictions
+    (statements out of order, which would make the range meaningless).
+    """
+    df = statements(cumulative, measure, units, kinds)
+    below = df[df["high"] < value]
+    above = df[df["low"] > value]
+    last_below = below.sort_values("date_first").iloc[-1] if len(below) else None
+    first_above = above.sort_values("date_last").iloc[0] if len(above) else None
+    start = last_below["date_first"] + pd.Timedelta(days=1) if last_below is not None else None
+    end = first_above["date_last"] - pd.Timedelta(days=1) if first_above is not None else None
+    contradictions = []
+    if last_below is not None and first_above is not None and last_below["date_first"] >= first_above["date_last"]:
+        contradictions.append(f"{last_below['statement_id']} is below {value:g} but dated after "
+                              f"{first_above['statement_id']}, which is above it")
+        start = end = None
+    lo = start if start is not None else pd.Timestamp.min
+    hi = end if end is not None else pd.Timestamp.max
+    inside = df[(df["date_last"] >= lo) & (df["date_first"] <= hi)]
+    matches = df[(df["low"] <= value) & (df["high"] >= value) & (df["qualifier"] != "over")]
+    return {"value": value, "measure": measure, "units": tuple(units) if units else None,
+            "last_below": last_below, "first_above": first_above, "start": start, "end": end,
+            "matches": matches, "inside": inside, "contradictions": contradictions, "used": df}
+
+
+# ---------------------------------------------------------------------------------------------
+# Workshops and themes
+# ---------------------------------------------------------------------------------------------
+
+def theme_counts(workshops: pd.DataFrame) -> pd.Series:
+    """Listed workshops per official theme category (including 'other' and 'not_recorded')."""
+    return workshops["theme_official"].value_counts().sort_values(ascending=False)
+
+
+def article_theme_map(themes: pd.DataFrame, article_themes) -> pd.DataFrame:
+    """Each of the article's themes: the official category it maps to, the lists that name it, the
+    official names, and whether any list uses the article's own wording."""
+    rows = []
+    for term in article_themes:
+        hit = themes[themes["article_theme"] == term]
+        rows.append({
+            "article_theme": term,
+            "theme_category": ";".join(sorted(set(hit["theme_category"]))),
+            "lists": ";".join(hit["official_list"]),
+            "official_names": "; ".join(dict.fromkeys(hit["official_name"])),
+            "n_lists": len(hit),
+            "same_name_in": int((hit["name_match"] == "same").sum()),
+            "source_id": ";".join(dict.fromkeys(hit["source_id"])),
+        })
+    return pd.DataFrame(rows)
+
+
+def stated_year_totals(annual: pd.DataFrame) -> pd.DataFrame:
+    """Events per year as the sources state (or the dossier derives) them, one total per year.
+
+    Takes scope 'all' where given; otherwise adds scopes that do not overlap (virtual + franchise,
+    non-franchise + franchise); otherwise keeps the one scope there is and says so. Partial-year counts
+    (period_end set) are kept with their end date.
+    """
+    ev = annual[annual["measure"] == "events"]
+    rows = []
+    for (year, period_end), grp in ev.groupby(["year", ev["period_end"].fillna("")], sort=True):
+        scopes = dict(zip(grp["scope"], grp["value"]))
+        qual = "derived" if (grp["qualifier"] == "derived").any() else "exact"
+        if "all" in scopes:
+            total, basis = scopes["all"], "all events"
+            qual = grp.loc[grp["scope"] == "all", "qualifier"].iloc[0]
+        elif {"non_franchise", "franchise"} <= set(scopes):
+            total, basis = scopes["non_franchise"] + scopes["franchise"], "non-franchise + franchise"
+        elif {"virtual", "franchise"} <= set(scopes):
+            total, basis = scopes["virtual"] + scopes["franchise"], "virtual + franchise"
+        else:
+            scope = min(scopes)
+            total, basis = scopes[scope], f"{scope} only"
+        ids = ";".join(dict.fromkeys(";".join(grp["source_id"]).split(";")))
+        rows.append({"year": int(year), "period_end": period_end or None, "events": int(total), "basis": basis,
+                     "qualifier": qual, "source_id": ids})
+    return pd.DataFrame(rows)
+
+
+def latest_record(*frames_and_columns) -> pd.Timestamp:
+    """The latest date in the given (frame, column) pairs: 'today' for charts, taken from the data so
+    that a rebuild on another day draws the same figure."""
+    dates = []
+    for frame, column in frames_and_columns:
+        dates.extend(pd.to_datetime(frame[column]).dropna())
+    return max(dates)
