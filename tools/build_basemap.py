@@ -27,8 +27,8 @@ which the distance checks and the EEZ construction need; Natural Earth fills the
    distance, unless a named rule in ASSIGN_RULES applies (the Senkaku/Diaoyu islands: Japan, which
    administers them; China and Taiwan claim them). A gap polygon with no country in reach (a few
    reefs in the Spratlys and off Borneo) is dropped. Additions and drops are listed in build_info.json.
-4. Interior holes smaller than min_hole_km2 are dropped (lagoons, river mouths); in the overview,
-   islands smaller than min_part_km2 are dropped.
+4. Interior holes smaller than min_hole_km2 are dropped (rivers, reservoirs, lagoons: enclosed by
+   land, so never sea); in the overview, islands smaller than min_part_km2 are dropped.
 5. Simplify each country with shapely (preserve_topology=True) to the stated tolerance in degrees,
    snap to a coordinate grid (shapely.set_precision keeps polygons valid), orient rings (RFC 7946).
 6. Write one feature per (country, source), sorted, fixed key order, one feature per line.
@@ -79,17 +79,18 @@ NE_LAND = NE_DIR + "physical/ne_10m_land"
 NE_COUNTRIES = NE_DIR + "cultural/ne_10m_admin_0_countries"
 GEOMAPS_MEMBER = "package/map.geo.json"
 
-# (west, south, east, north) in degrees. The detailed box reaches north Luzon, the Zhejiang coast,
-# Okinawa and Amami, so that Japan's claimed EEZ can be built for the 2022 closure zones with all
-# land within 200 nmi of them present (see geo.japan_claimed_eez).
+# (west, south, east, north) in degrees. The detailed box reaches north Luzon, the Guangdong and
+# Zhejiang coasts, Okinawa and Amami: a region around the 2022 closure zones up to about
+# 118.5-126.5 E, 20-27.5 N, grown by 200 nmi, stays inside it, so geo.japan_claimed_eez has all land
+# it needs there.
 OUTPUTS = [
     {
         "file": "land_taiwan_ryukyu.geojson",
         "title": "Land by country, seas around Taiwan and the Ryukyu Islands (detailed)",
-        "clip_box": [116.0, 17.5, 131.5, 31.5],
+        "clip_box": [114.5, 16.5, 131.5, 31.5],
         "tolerance_deg": 0.0003,  # ~33 m north-south
         "grid_deg": 1e-5,  # 5 decimals, ~1 m
-        "min_hole_km2": 1.0,
+        "min_hole_km2": 100.0,  # OSM land has many small holes (rivers, reservoirs, lagoons); none is sea
         "min_part_km2": 0.0,  # keep every islet: Pengjia and the Senkaku rocks matter here
     },
     {
@@ -98,7 +99,7 @@ OUTPUTS = [
         "clip_box": [100.0, 0.0, 150.0, 50.0],
         "tolerance_deg": 0.01,  # ~1.1 km north-south
         "grid_deg": 1e-3,
-        "min_hole_km2": 50.0,
+        "min_hole_km2": 500.0,
         "min_part_km2": 1.0,  # keeps Hateruma (~13 km2), Yonaguni (~29 km2), Uotsuri (~3.5 km2)
     },
 ]
