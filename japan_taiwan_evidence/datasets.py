@@ -684,6 +684,55 @@ def load_ranges(data_dir=None) -> pd.DataFrame:
     return RANGES.load(data_dir)
 
 
+REPORTED_DISTANCES_SCHEMA = pa.DataFrameSchema(
+    {
+        "report_id": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9]+(-[a-z0-9]+)*$", error="a lower-case slug")),
+        "launch_id": pa.Column(str),
+        "launch_id_basis": pa.Column(str, one_of({"stated", "inferred"})),
+        "from_place_id": pa.Column(str),
+        "distance_published": pa.Column(float, pa.Check.gt(0, error="a distance > 0")),
+        "unit_published": pa.Column(str, one_of({"km", "mi", "nmi"})),
+        "distance_km": pa.Column(float, pa.Check.gt(0, error="a distance > 0 km")),
+        "distance_km_basis": pa.Column(str, one_of({"as_published", "converted_from_miles",
+                                                    "converted_from_nautical_miles"})),
+        "qualifier": pa.Column(str, one_of({"about", "unqualified"})),
+        "direction": pa.Column(str, one_of({"N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE", "S", "SSW", "SW",
+                                            "WSW", "W", "WNW", "NW", "NNW"}), nullable=True),
+        "source_id": source_ids(),
+        "note": pa.Column(str, nullable=True),
+    },
+    strict=True, coerce=True,
+)
+
+REPORTED_DISTANCES = register("missiles_2022/reported_distances.csv", REPORTED_DISTANCES_SCHEMA, ["report_id"],
+                              "Press reports of how far a 4 August 2022 impact was from a named island")
+_KM_PER_UNIT = {"km": 1.0, "mi": 1.609344, "nmi": 1.852}  # statute and international nautical mile, exact
+
+
+def load_reported_distances(data_dir=None) -> pd.DataFrame:
+    """Reported impact distances (data/missiles_2022/reported_distances.csv).
+
+    Beyond the schema: launch_id must be in launches.csv, from_place_id in places.csv, and distance_km
+    must equal distance_published converted from unit_published (within 1 m).
+    """
+    df = REPORTED_DISTANCES.load(data_dir)
+    shown = "data/" + REPORTED_DISTANCES.path
+    launches = set(load_launches(data_dir)["launch_id"])
+    places = set(load_places(data_dir).index)
+    for pos, r in enumerate(df.itertuples()):
+        if r.launch_id not in launches:
+            raise DataError(shown, row=pos + 1, column="launch_id",
+                            expected="a launch_id in data/" + LAUNCHES.path, found=r.launch_id)
+        if r.from_place_id not in places:
+            raise DataError(shown, row=pos + 1, column="from_place_id",
+                            expected="a place_id in data/" + PLACES.path, found=r.from_place_id)
+        want = r.distance_published * _KM_PER_UNIT[r.unit_published]
+        if abs(want - r.distance_km) > 0.001:
+            raise DataError(shown, row=pos + 1, column="distance_km",
+                            expected=f"distance_published in km ({want:.3f})", found=r.distance_km)
+    return df
+
+
 # ---------------------------------------------------------------------------------------------
 # GCTF (notebook 02)
 # ---------------------------------------------------------------------------------------------
@@ -1113,3 +1162,178 @@ def load_events(data_dir=None) -> pd.DataFrame:
                 raise DataError(shown, row=pos + 1, column="claim_ids",
                                 expected="claim IDs listed in data/claims.csv", found=cid)
     return _add_bounds(df, "date", "date")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reach and distance (notebook 04)
+# ---------------------------------------------------------------------------------------------
+
+def _coordinate_text(value) -> float:
+    """A published coordinate as a number: degrees-minutes-seconds text or plain decimal degrees."""
+    text = str(value).strip()
+    if re.fullmatch(r"-?\d{1,3}(\.\d+)?", text):
+        return float(text)
+    return dms_to_decimal(text)
+
+
+ARCSECOND_DEG = 1.0 / 3600.0
+# How a main installation's position was obtained. Only 'none' is never plotted; the others are drawn,
+# 'host_site' and 'list_geocode' with a hollow marker because they only approximate the installation.
+INSTALLATION_COORD_QUALITY = {
+    "published": "the installation's own coordinates as published by the cited source",
+    "host_site": "coordinates published for the site that hosts the installation",
+    "list_geocode": "the geocode in Vine's list (troops-S04), not confirmed by a second source",
+    "none": "no position located: listed, not plotted",
+}
+INSTALLATION_SERVICES = {"Army", "Navy", "Marine Corps", "Air Force"}
+
+INSTALLATIONS_SCHEMA = pa.DataFrameSchema(
+    {
+        "installation_id": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9_]+$", error="a lower-case slug")),
+        "name": pa.Column(str),
+        "service": pa.Column(str, one_of(INSTALLATION_SERVICES)),
+        "prefecture": pa.Column(str),
+        "municipality": pa.Column(str, nullable=True),
+        # The same bounding-box checks as troops/facilities.csv: a Japanese installation lies in Japan.
+        "lat": FACILITIES_SCHEMA.columns["lat"],
+        "lon": FACILITIES_SCHEMA.columns["lon"],
+        "lat_published": pa.Column(str, nullable=True),
+        "lon_published": pa.Column(str, nullable=True),
+        "coord_quality": pa.Column(str, one_of(INSTALLATION_COORD_QUALITY)),
+        "coord_source_id": pa.Column(str, pa.Check.str_matches(r"^[A-Za-z0-9_.-]+$", error="one source ID"),
+                                     nullable=True),
+        "facility_id": pa.Column(str, nullable=True),
+        "note": pa.Column(str, nullable=True),
+        "source_id": source_ids(),
+    },
+    checks=[
+        pa.Check(lambda df: df["lat"].isna() == df["lon"].isna(), error="lat and lon both given or both empty"),
+        # As in facilities.csv: an installation without a sourced position may not carry a plottable one.
+        pa.Check(lambda df: (df["coord_quality"] == "none") == df["lat"].isna(),
+                 error="lat/lon empty exactly where coord_quality is 'none'"),
+        pa.Check(lambda df: df["lat"].isna() == df["coord_source_id"].isna(),
+                 error="coord_source_id exactly where lat/lon are given"),
+        pa.Check(lambda df: df["lat"].isna() == df["lat_published"].isna(),
+                 error="lat_published and lon_published exactly where lat/lon are given"),
+        pa.Check(lambda df: df["lon"].isna() == df["lon_published"].isna(),
+                 error="lon_published exactly where lon is given"),
+    ],
+    strict=True, coerce=True,
+)
+
+INSTALLATIONS = register("troops/installations.csv", INSTALLATIONS_SCHEMA, ["installation_id"],
+                         "Main US installations in Japan: service, prefecture and a sourced position (or none)")
+
+
+def load_installations(data_dir=None) -> pd.DataFrame:
+    """The main US installations in Japan (data/troops/installations.csv), with `plotted` added.
+
+    Beyond the schema: the coordinate source must be one of the row's source IDs; the published text
+    (degrees-minutes-seconds or decimal) must give the same point as lat/lon within one arcsecond; and
+    facility_id must name a row of data/troops/facilities.csv.
+    """
+    df = INSTALLATIONS.load(data_dir)
+    shown = "data/" + INSTALLATIONS.path
+    facilities = set(load_facilities(data_dir)["facility_id"])
+    for pos, r in enumerate(df.itertuples()):
+        if isinstance(r.coord_source_id, str) and r.coord_source_id not in split_ids(r.source_id):
+            raise DataError(shown, row=pos + 1, column="coord_source_id",
+                            expected="one of the row's source_id values", found=r.coord_source_id)
+        for col in ("lat", "lon"):
+            text = getattr(r, f"{col}_published")
+            if not isinstance(text, str):
+                continue
+            try:
+                value = _coordinate_text(text)
+            except ValueError:
+                raise DataError(shown, row=pos + 1, column=f"{col}_published",
+                                expected="a coordinate like 26°21′20″N or 26.355556", found=text) from None
+            if abs(value - getattr(r, col)) > ARCSECOND_DEG:
+                raise DataError(shown, row=pos + 1, column=col,
+                                expected=f"the point of {col}_published ({value:.6f}) within one arcsecond",
+                                found=getattr(r, col))
+        if isinstance(r.facility_id, str) and r.facility_id not in facilities:
+            raise DataError(shown, row=pos + 1, column="facility_id",
+                            expected="a facility_id in data/" + FACILITIES.path, found=r.facility_id)
+    df["plotted"] = df["coord_quality"] != "none"
+    return df
+
+
+RANGE_CLASSES_SCHEMA = pa.DataFrameSchema(
+    {
+        "class_id": pa.Column(str, pa.Check.str_matches(r"^[a-z]+$", error="a lower-case ID like 'srbm'")),
+        "name": pa.Column(str),
+        "range_lower_km": pa.Column(float, pa.Check.ge(0, error="a range >= 0 km")),
+        "range_upper_km": pa.Column(float, pa.Check.gt(0, error="a range > 0 km")),
+        "defined_by": pa.Column(str),
+        "source_id": source_ids(),
+        "note": pa.Column(str, nullable=True),
+    },
+    checks=[pa.Check(lambda df: df["range_lower_km"] < df["range_upper_km"],
+                     error="range_lower_km below range_upper_km")],
+    strict=True, coerce=True,
+)
+
+RANGE_CLASSES = register("missiles_2022/range_classes.csv", RANGE_CLASSES_SCHEMA, ["class_id"],
+                         "US definitions of ballistic-missile range classes (SRBM, MRBM, IRBM)")
+
+
+def load_range_classes(data_dir=None) -> pd.DataFrame:
+    """Range classes (data/missiles_2022/range_classes.csv), in file order.
+
+    Beyond the schema: each class must start where the one before it ends, so that every range
+    between the first lower and the last upper limit falls in exactly one class.
+    """
+    df = RANGE_CLASSES.load(data_dir)
+    for pos in range(1, len(df)):
+        prev_upper, lower = df["range_upper_km"].iloc[pos - 1], df["range_lower_km"].iloc[pos]
+        if lower != prev_upper:
+            raise DataError("data/" + RANGE_CLASSES.path, row=pos + 1, column="range_lower_km",
+                            expected=f"the previous class's upper limit ({prev_upper:g} km): classes in "
+                                     "ascending order, without gaps or overlaps",
+                            found=lower)
+    return df
+
+
+LAUNCH_REGIONS_SCHEMA = pa.DataFrameSchema(
+    {
+        # The launch_area values of missiles_2022/launches.csv that name a coast.
+        "region_id": pa.Column(str, one_of({"fujian_coast", "zhejiang_coast"})),
+        "province": pa.Column(str),
+        "lat_south_published": pa.Column(str, _dms_check("N")),
+        "lat_north_published": pa.Column(str, _dms_check("N")),
+        "lon_west_published": pa.Column(str, _dms_check("E")),
+        "lon_east_published": pa.Column(str, _dms_check("E")),
+        "lat_south": pa.Column(float, pa.Check.in_range(15, 45, error="a latitude on China's east coast (15-45°N)")),
+        "lat_north": pa.Column(float, pa.Check.in_range(15, 45, error="a latitude on China's east coast (15-45°N)")),
+        "lon_west": pa.Column(float, pa.Check.in_range(105, 130, error="a longitude on China's east coast (105-130°E)")),
+        "lon_east": pa.Column(float, pa.Check.in_range(105, 130, error="a longitude on China's east coast (105-130°E)")),
+        "method": pa.Column(str, one_of({"coastline_in_published_extent", "province_polygon"})),
+        "source_id": source_ids(),
+        "note": pa.Column(str, nullable=True),
+    },
+    checks=[
+        pa.Check(lambda df: df["lat_south"] < df["lat_north"], error="lat_south below lat_north"),
+        pa.Check(lambda df: df["lon_west"] < df["lon_east"], error="lon_west west of lon_east"),
+    ],
+    strict=True, coerce=True,
+)
+
+LAUNCH_REGIONS = register("missiles_2022/launch_regions.csv", LAUNCH_REGIONS_SCHEMA, ["region_id"],
+                          "Coastal launch areas named by Japan's MOD (Fujian, Zhejiang) with the provinces' published extent")
+
+
+def load_launch_regions(data_dir=None) -> pd.DataFrame:
+    """Launch regions (data/missiles_2022/launch_regions.csv), indexed by region_id.
+
+    Beyond the schema: each decimal limit must equal its published degrees-minutes text (within 0.36″).
+    """
+    df = LAUNCH_REGIONS.load(data_dir)
+    shown = "data/" + LAUNCH_REGIONS.path
+    for pos, r in enumerate(df.itertuples()):
+        for col in ("lat_south", "lat_north", "lon_west", "lon_east"):
+            pub = dms_to_decimal(getattr(r, f"{col}_published"))
+            if abs(pub - getattr(r, col)) >= 1e-4:
+                raise DataError(shown, row=pos + 1, column=col,
+                                expected=f"the value of {col}_published ({pub:.6f})", found=getattr(r, col))
+    return df.set_index("region_id", drop=False)

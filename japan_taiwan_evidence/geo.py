@@ -53,6 +53,7 @@ __all__ = [
     "JAPAN",
     "MARINE_REGIONS_JAPAN_MRGID",
     "NMI_KM",
+    "PROVINCES_FILE",
     "TERRITORIAL_SEA_NMI",
     "ClaimedEEZ",
     "Nearest",
@@ -75,8 +76,10 @@ __all__ = [
     "land_features",
     "load_land",
     "load_marine_regions_eez",
+    "load_provinces",
     "median_line_error_km",
     "nearest",
+    "province_features",
     "to_aeqd",
 ]
 
@@ -87,7 +90,12 @@ EEZ_LIMIT_KM = EEZ_LIMIT_NMI * NMI_KM  # 370.4 km
 TERRITORIAL_SEA_NMI = 12.0
 JAPAN = "JPN"
 MARINE_REGIONS_JAPAN_MRGID = 8487  # "Japanese Exclusive Economic Zone" in the Marine Regions gazetteer
-BASEMAP_FILES = {"detail": "land_taiwan_ryukyu.geojson", "overview": "land_east_asia.geojson"}
+# Land by country: iso_a3, name, source, note per feature (load_land / land_features read any of them).
+BASEMAP_FILES = {"detail": "land_taiwan_ryukyu.geojson", "overview": "land_east_asia.geojson",
+                 "world": "countries_world.geojson"}
+# Fujian and Zhejiang (PRC provinces; the 2022 launch regions named by Japan's MOD): load_provinces().
+PROVINCES_FILE = "provinces_fujian_zhejiang.geojson"
+_FILES = {**BASEMAP_FILES, "provinces": PROVINCES_FILE}
 _MEAN_RADIUS_KM = 6371.0088  # IUGG mean radius, only for the distortion bound
 
 EEZ_ASSUMPTIONS = (
@@ -298,7 +306,9 @@ def geodesic_buffer(geom, radius_km: float, quad_segs: int = 64, tile_deg: float
         local = to_aeqd(shapely.segmentize(piece, 0.05) if piece.geom_type != "Point" else piece,
                         lon0, lat0, geod)
         buf = local.buffer(r, quad_segs=quad_segs)
-        out.append(from_aeqd(buf, lon0, lat0, geod))
+        # A buffer of thousands of km can come back from the plane with a tiny self-touching ring;
+        # repair each piece, or the union below fails on it.
+        out.append(shapely.make_valid(from_aeqd(buf, lon0, lat0, geod)))
     if not out:
         raise ValueError("geodesic_buffer: empty geometry")
     return shapely.make_valid(shapely.union_all(out))
@@ -321,11 +331,12 @@ def area_km2(geom, geod: pyproj.Geod = GEOD, segment_deg: float = 0.05) -> float
 
 # ----------------------------------------------------------------------------------------- basemap
 def basemap_path(which: str = "detail") -> Path:
-    """Path of a committed basemap file: 'detail' (Taiwan-Ryukyu) or 'overview' (East Asia)."""
+    """Path of a committed basemap file: 'detail' (Taiwan-Ryukyu), 'overview' (East Asia), 'world'
+    (countries of the world) or 'provinces' (Fujian and Zhejiang)."""
     try:
-        name = BASEMAP_FILES[which]
+        name = _FILES[which]
     except KeyError:
-        raise ValueError(f"basemap {which!r}: expected one of {sorted(BASEMAP_FILES)}") from None
+        raise ValueError(f"basemap {which!r}: expected one of {sorted(_FILES)}") from None
     path = paths.BASEMAP / name
     if not path.exists():
         # A JTE_DATA_DIR copy of data/ may leave out the large GeoJSON files; the repo's copy is the same.
@@ -365,9 +376,31 @@ def basemap_extent(which: str = "detail") -> tuple[float, float, float, float]:
     info_path = basemap_path(which).with_name("build_info.json")
     info = json.loads(info_path.read_text(encoding="utf-8"))
     for o in info["outputs"]:
-        if o["file"] == BASEMAP_FILES[which]:
+        if o["file"] == _FILES[which]:
             return tuple(o["clip_box"])
-    raise ValueError(f"{info_path}: no output {BASEMAP_FILES[which]}")
+    raise ValueError(f"{info_path}: no output {_FILES[which]}")
+
+
+@lru_cache(maxsize=1)
+def _read_provinces() -> tuple:
+    with open(basemap_path("provinces"), encoding="utf-8") as fh:
+        fc = json.load(fh)
+    return tuple((dict(f["properties"]), shape(f["geometry"])) for f in fc["features"])
+
+
+def province_features() -> list[dict]:
+    """Fujian and Zhejiang as dicts: iso_3166_2, name, iso_a3, source, note and a shapely geometry (lon/lat).
+
+    Natural Earth 10m (public domain), built by tools/build_basemap.py; see data/basemap/README.md for how
+    the provinces were cut out and how islands were assigned. The coast is Natural Earth's, not the OSM
+    coast of the land files.
+    """
+    return [{**props, "geometry": g} for props, g in _read_provinces()]
+
+
+def load_provinces() -> dict[str, BaseGeometry]:
+    """{name: MultiPolygon} for the provinces in the basemap: 'Fujian' and 'Zhejiang' (PRC)."""
+    return {f["name"]: f["geometry"] for f in province_features()}
 
 
 def _land_by_country(land) -> dict[str, BaseGeometry]:

