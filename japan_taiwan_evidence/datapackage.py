@@ -69,11 +69,16 @@ def build(data_dir=None) -> dict:
             "licenses": [LICENCES[t.licence]],
             "hash": "sha256:" + _sha256(path),
         })
+    # Each basemap file's title as its build recorded it (land, world countries, provinces).
+    info_path = d / "basemap" / "build_info.json"
+    built = json.loads(info_path.read_text(encoding="utf-8")) if info_path.exists() else {}
+    titles = {o["file"]: o["title"] for o in built.get("outputs", [])}
     for path in sorted((d / "basemap").glob("*.geojson")):
+        title = titles.get(path.name, "Land polygons by country")
         resources.append({
             "name": "basemap-" + path.stem.replace("_", "-"),
             "path": path.relative_to(d).as_posix(),
-            "title": "Land polygons by country (see data/basemap/README.md for sources and licences)",
+            "title": f"{title} (see data/basemap/README.md for sources and licences)",
             "format": "geojson",
             "mediatype": "application/geo+json",
             "hash": "sha256:" + _sha256(path),

@@ -18,6 +18,7 @@ import math
 
 import pandas as pd
 
+from . import geo
 from .datasets import GCTF_CORE_ROLES
 
 # Rounded statements ("about 3,500", "nearly 1,600") are taken to be within this fraction of the value.
@@ -210,3 +211,88 @@ def latest_record(*frames_and_columns) -> pd.Timestamp:
     for frame, column in frames_and_columns:
         dates.extend(pd.to_datetime(frame[column]).dropna())
     return max(dates)
+
+
+# ---------------------------------------------------------------------------------------------
+# Where events were held and who co-hosted them (the host map)
+# ---------------------------------------------------------------------------------------------
+
+# Map categories in order of precedence: a country shown in one colour takes the first that applies.
+HOST_CATEGORIES = {
+    "core": ("founding or full partner", ("founding_partner", "full_partner")),
+    "guest": ("guest co-host", ("guest_co_host",)),
+    "host": ("overseas or franchise host", ("overseas_host", "franchise_host")),
+}
+
+
+def host_countries(partners: pd.DataFrame, workshops: pd.DataFrame) -> pd.DataFrame:
+    """Every country, territory or body that hosted or co-hosted a GCTF event, one row each.
+
+    Columns: iso3 (missing for a body that is not a country, e.g. the EU), name, category (the first
+    of HOST_CATEGORIES its roles reach), category_label, roles (every hosting role, in the order first
+    taken), first_date (earliest start of a hosting role, as given), venue (an event was held on its soil:
+    an overseas/franchise role or a dated workshop placed there), workshops_listed (workshops placed there
+    in workshops.csv) and source_id. Joint Committee observers are not hosts and count only with another role.
+    A workshop venue with no partner row would be listed as a host of category 'host'.
+    """
+    role_to_cat = {r: c for c, (_, roles) in HOST_CATEGORIES.items() for r in roles}
+    hosting = partners[partners["role"].isin(role_to_cat)].sort_values(["start_first", "role"])
+    venues = workshops.dropna(subset=["country_iso3"]).groupby("country_iso3")
+    n_listed = venues.size()
+    venue_ids = venues["source_id"].agg(lambda s: ";".join(s))
+    rows = []
+    for key, grp in hosting.groupby(hosting["iso3"].fillna("name:" + hosting["partner"]), sort=False):
+        iso3 = None if key.startswith("name:") else key
+        cats = {role_to_cat[r] for r in grp["role"]}
+        cat = next(c for c in HOST_CATEGORIES if c in cats)
+        on_soil = bool(grp["role"].isin(HOST_CATEGORIES["host"][1]).any()) or (iso3 in n_listed.index)
+        ids = ";".join(grp["source_id"])
+        rows.append({"iso3": iso3, "name": grp["partner"].iloc[0], "category": cat,
+                     "category_label": HOST_CATEGORIES[cat][0],
+                     "roles": ";".join(dict.fromkeys(grp["role"])), "first_date": grp["start_date"].iloc[0],
+                     "venue": on_soil, "workshops_listed": int(n_listed.get(iso3, 0)) if iso3 else 0,
+                     "source_id": ";".join(dict.fromkeys(ids.split(";")))})
+    known = {r["iso3"] for r in rows}
+    for iso3 in n_listed.index.difference(sorted(k for k in known if k)):
+        rows.append({"iso3": iso3, "name": iso3, "category": "host", "category_label": HOST_CATEGORIES["host"][0],
+                     "roles": "workshop_venue", "first_date": None, "venue": True,
+                     "workshops_listed": int(n_listed[iso3]),
+                     "source_id": ";".join(dict.fromkeys(venue_ids[iso3].split(";")))})
+    out = pd.DataFrame(rows)
+    out["iso3"] = out["iso3"].astype("string")
+    out["_order"] = out["category"].map({c: i for i, c in enumerate(HOST_CATEGORIES)})
+    return out.sort_values(["_order", "name"]).drop(columns="_order").reset_index(drop=True)
+
+
+def marker_points(world: dict, iso3s, max_km2: float) -> pd.DataFrame:
+    """Countries too small to see on a world map, with a point to mark them.
+
+    world: {iso_a3: geometry} (geo.load_land("world")). Returns iso3, area_km2 (geodesic, of the map's
+    polygons) and lon, lat of a point inside the country's largest part, for every iso3 whose area is
+    below max_km2, sorted by iso3. An iso3 missing from the map raises KeyError.
+    """
+    rows = []
+    for iso3 in sorted(set(iso3s)):
+        g = world[iso3]
+        area = geo.area_km2(g)
+        if area < max_km2:
+            parts = list(getattr(g, "geoms", [g]))
+            p = max(parts, key=lambda q: q.area).representative_point()
+            rows.append({"iso3": iso3, "area_km2": round(area, 1), "lon": p.x, "lat": p.y})
+    return pd.DataFrame(rows, columns=["iso3", "area_km2", "lon", "lat"])
+
+
+def hosts_abroad_by(partners: pd.DataFrame, when) -> dict:
+    """Countries outside Taiwan with an overseas or franchise hosting role begun by a date.
+
+    'certain': the role's start (its last possible day, for a month or year) is on or before `when`;
+    'possible': adds roles whose start period only begins by then (e.g. a year-precision 2024 role
+    against a March 2024 statement). Taiwan is excluded (events in Taiwan are not overseas events).
+    Returns sorted ISO3 lists under both keys, to set beside the official counts of host countries.
+    """
+    when = pd.Timestamp(when)
+    abroad = partners[partners["role"].isin(HOST_CATEGORIES["host"][1]) & partners["iso3"].notna()
+                      & (partners["iso3"] != "TWN")]
+    certain = sorted(set(abroad.loc[abroad["start_last"] <= when, "iso3"]))
+    possible = sorted(set(abroad.loc[abroad["start_first"] <= when, "iso3"]))
+    return {"certain": certain, "possible": possible}

@@ -46,10 +46,12 @@ __all__ = [
     "add_land",
     "add_places",
     "add_scale_bar",
+    "attribution",
     "forbid_downloads",
     "make_map",
     "nice_length_km",
     "projection_note",
+    "tint",
 ]
 
 
@@ -66,6 +68,11 @@ def _tint(hex_colour: str, weight: float) -> str:
     rgb = np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)], float)
     mixed = 255 - weight * (255 - rgb)
     return "#" + "".join(f"{round(v):02X}" for v in mixed)
+
+
+def tint(hex_colour: str, weight: float) -> str:
+    """A colour mixed with white (weight 1 = the colour, 0 = white): pale fills that keep the hue."""
+    return _tint(hex_colour, weight)
 
 
 # Pale tints of the house Okabe-Ito palette: Japan (sky) and Taiwan (orange) stay apart under the common
@@ -156,6 +163,11 @@ def _attribution_text(which: str = "detail") -> str:
         if out["file"] == name and out.get("attribution"):
             return out["attribution"]
     return info["map_attribution"]
+
+
+def attribution(which: str = "detail") -> str:
+    """The credit line a map drawn from basemap `which` must carry (for save_figure's attribution=)."""
+    return _attribution_text(which)
 
 
 def projection_note(projection: ccrs.Projection) -> str:

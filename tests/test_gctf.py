@@ -267,3 +267,52 @@ def test_notebook_02_stops_on_an_unflagged_decrease_and_writes_no_figure(data_co
         client.execute()
     assert "DataError" in str(err.value) and f"data/{CUM}, row {row}" in str(err.value)
     assert list(figs.iterdir()) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Host map (notebook 02, section 4)
+# ---------------------------------------------------------------------------------------------
+
+def test_host_countries_take_the_highest_role_and_keep_the_rest():
+    hosts = gctf.host_countries(datasets.load_gctf_partners(), datasets.load_gctf_workshops())
+    by = hosts.set_index("name")
+    assert list(hosts["category"].drop_duplicates()) == ["core", "guest", "host"]  # sorted by precedence
+    assert by.loc["Australia", "category"] == "core"  # guest co-host, then full partner, then franchise host
+    assert by.loc["Australia", "roles"] == "guest_co_host;full_partner;franchise_host"
+    assert by.loc["Israel", "category"] == "guest" and by.loc["Israel", "venue"]
+    assert by.loc["Sweden", "category"] == "guest" and not by.loc["Sweden", "venue"]
+    assert by.loc["Palau", "category"] == "host" and by.loc["Palau", "first_date"] == "2019-09-29"
+    assert by.loc["Taiwan", "workshops_listed"] == 30
+    assert pd.isna(by.loc["European Union", "iso3"])  # a body, not a country: listed, not mapped
+    assert hosts["iso3"].dropna().is_unique and len(hosts) == 24
+    assert "jc_observer" not in ";".join(hosts["roles"])
+
+
+def test_a_workshop_venue_without_a_partner_row_is_a_host(data_copy):
+    path = data_copy / WORKSHOPS
+    edit_cell(path, find_row(path, workshop_id="20150812_mers-diagnosis"), "country_iso3", "FJI")
+    hosts = gctf.host_countries(datasets.load_gctf_partners(data_copy), datasets.load_gctf_workshops(data_copy))
+    fji = hosts.set_index("iso3").loc["FJI"]
+    assert fji["category"] == "host" and fji["roles"] == "workshop_venue" and fji["workshops_listed"] == 1
+
+
+def test_marker_points_pick_the_small_states():
+    from shapely.geometry import Point, box
+
+    world = {"BIG": box(0, 0, 10, 10), "TINY": box(20, 0, 20.1, 0.1), "ISL": box(30, 0, 30.05, 0.05).union(
+        box(31, 0, 31.2, 0.2))}
+    pts = gctf.marker_points(world, ["BIG", "TINY", "ISL", "TINY"], max_km2=1000)
+    assert list(pts["iso3"]) == ["ISL", "TINY"]
+    isl = pts.set_index("iso3").loc["ISL"]
+    assert box(31, 0, 31.2, 0.2).contains(Point(isl["lon"], isl["lat"]))  # on the largest part
+    with pytest.raises(KeyError):
+        gctf.marker_points(world, ["NONE"], max_km2=1000)
+
+
+def test_hosts_abroad_by_separates_certain_from_possible():
+    partners = datasets.load_gctf_partners()
+    by = gctf.hosts_abroad_by(partners, "2024-03-31")
+    assert set(by["certain"]) <= set(by["possible"]) and "TWN" not in by["possible"]
+    assert "LTU" in by["possible"] and "LTU" not in by["certain"]  # a 2024 role (year only) against March 2024
+    assert gctf.hosts_abroad_by(partners, "2019-09-28") == {"certain": [], "possible": []}
+    assert gctf.hosts_abroad_by(partners, "2019-09-29")["certain"] == ["PLW"]

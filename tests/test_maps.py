@@ -43,7 +43,10 @@ def test_every_preset_draws_offline(offline, preset):
     fig, ax = maps.make_map(preset, country_labels={"TWN": "TAIWAN", "JPN": "JAPAN"})
     fig.canvas.draw()
     texts = " ".join(t.get_text() for t in ax.texts)
-    assert "\u00a9 OpenStreetMap contributors" in texts and "Natural Earth" in texts
+    # Each basemap's own credit line: OSM + Natural Earth for the land files, Natural Earth for the world.
+    assert maps.attribution(maps.PRESETS[preset].basemap) in texts and "Natural Earth" in texts
+    if maps.PRESETS[preset].basemap != "world":
+        assert "\u00a9 OpenStreetMap contributors" in texts
     assert "Projection:" in texts and "WGS84" in texts
     assert len(ax.collections) >= 1  # land was drawn
 
@@ -107,6 +110,32 @@ def test_projection_is_stated():
     note = maps.projection_note(maps.PRESETS["taiwan_ryukyu"].projection())
     assert note.startswith("Projection: Lambert conformal conic") and "22\u00b0N" in note
     assert maps.projection_note(maps.PRESETS["east_asia"].projection()).startswith("Projection: Mercator")
+
+
+def test_world_preset_is_equal_earth_without_scale_bar(offline):
+    fig, ax = maps.make_map("world")
+    fig.canvas.draw()
+    texts = [t.get_text() for t in ax.texts]
+    assert any("Equal Earth" in t for t in texts)
+    assert any("Countries: Natural Earth (public domain)" in t for t in texts)
+    assert not any("geodesic scale" in t for t in texts)  # no single scale holds on a world map
+    # Cropped at 60 S (the world layer has no Antarctica) but keeps the whole longitude range.
+    w, e, s, _n = ax.get_extent(ccrs.PlateCarree())
+    assert w <= -170 and e >= 170 and s == pytest.approx(-60, abs=0.5)
+
+
+def test_attribution_follows_the_basemap():
+    assert maps.attribution("detail") == maps.ATTRIBUTION
+    assert maps.attribution("world") == "Countries: Natural Earth (public domain)"
+    assert maps.attribution("provinces") == "Provinces: Natural Earth (public domain)"
+    assert maps.projection_note(maps.PRESETS["world"].projection()).startswith("Projection: Equal Earth")
+
+
+def test_thematic_land_colours_ignore_the_house_colours(offline):
+    _fig, ax = maps.make_map("world", land=False)
+    arts = maps.add_land(ax, "world", colours={"AUS": "#123456"}, base={}, other="#EEEEEE")
+    colours = sorted(matplotlib.colors.to_hex(a.get_facecolor()) for a in arts)
+    assert colours == ["#123456", "#eeeeee"]
 
 
 def test_unknown_preset():

@@ -179,14 +179,10 @@ def test_c08_follows_the_places(data_copy):
     edit_cell(path, row, "lon", "122.900000")
     assert _v("C08", data_copy).verdict == claims.CAVEATS
     # Put the "Yonaguni" reference point on Hateruma: the westernmost land is then not on that island.
-    src = find_row(path, place_id="hateruma")
-    hat = {c: v for c, v in zip(["lat_published", "lon_published", "lat", "lon"],
-                                datasets.load_places(data_copy).loc["hateruma", ["lat_published", "lon_published",
-                                                                                 "lat", "lon"]])}
-    assert src
+    hateruma = datasets.load_places(data_copy).loc["hateruma"]
     yon = find_row(path, place_id="yonaguni")
-    for col, value in hat.items():
-        edit_cell(path, yon, col, str(value))
+    for col in ("lat_published", "lon_published", "lat", "lon"):
+        edit_cell(path, yon, col, str(hateruma[col]))
     assert _v("C08", data_copy).verdict == claims.DIFFERS
 
 

@@ -10,12 +10,11 @@ import pandas as pd
 import pyproj
 import pytest
 import shapely
+from conftest import edit_cell, find_row
 from shapely.geometry import Point
 
 from japan_taiwan_evidence import datasets, geo, reach
 from japan_taiwan_evidence.datasets import DataError
-
-from conftest import edit_cell, find_row, read_rows, write_rows
 
 INST = "troops/installations.csv"
 CLASSES = "missiles_2022/range_classes.csv"
@@ -232,8 +231,9 @@ def test_launch_coast_lies_inside_the_published_extents(coast):
             x0, y0, x1, y1 = seg.bounds
             assert r["lon_west"] - slack <= x0 and x1 <= r["lon_east"] + slack
             assert r["lat_south"] - slack <= y0 and y1 <= r["lat_north"] + slack
-    # Exterior rings only: Tai Hu's shore (a lake at Zhejiang's northern limit) is never coast.
-    assert not boxed["all"].intersects(shapely.box(120.0, 31.0, 120.4, 31.18))
+    # Lakes are not sea: neither a lake shore nor the islands of Qiandao Lake (Zhejiang) count as coast.
+    lake_island = shapely.box(118.80, 29.48, 118.90, 29.57)
+    assert not coast["all"].intersects(lake_island) and not boxed["all"].intersects(lake_island)
 
 
 def test_province_polygon_method_needs_an_admin1_layer(data_copy, monkeypatch):
@@ -302,3 +302,13 @@ def test_large_buffer_is_valid_and_huge_radius_covers_the_box(coast):
     assert big.is_valid and big.contains(Point(139.35, 35.75))  # Yokota, ~1,635 km
     clip = (105.0, 15.0, 150.0, 47.0)
     assert reach.reach_polygon(coast["all"], 5500.0, clip).equals(shapely.box(*clip))
+
+
+def test_ring_line_lies_at_its_radius(coast):
+    clip = (110.0, 15.0, 150.0, 45.0)
+    ring = reach.ring_line(coast["all"], 1000.0, clip)
+    mid = coast["all"].centroid
+    at = reach.ring_label_point(ring, mid.x, mid.y, 100.0, 1600.0)
+    assert at is not None
+    assert geo.nearest(Point(at), coast["all"]).distance_km == pytest.approx(1000.0, rel=1e-3)
+    assert reach.ring_label_point(ring, mid.x, mid.y, 100.0, 500.0) is None  # the ring is farther than 500 km

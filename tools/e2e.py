@@ -254,9 +254,10 @@ def run_notebook(browser, server: LabServer, nb_path: Path) -> dict:
         if errors_in_page:
             raise E2EFailure(f"{rel}: JavaScript errors in the page: {errors_in_page[:3]}")
 
-        # Screenshot with the first figure in view (or the top of the notebook if it has none).
-        target = cells.nth(want_figures[0]) if want_figures else panel
-        target.scroll_into_view_if_needed()
+        # Screenshot with the first figure centred in view (or the top of the notebook if it has none).
+        if want_figures:
+            cells.nth(want_figures[0]).locator(".jp-OutputArea-output img").first.evaluate(
+                "e => e.scrollIntoView({block: 'center'})")
         page.screenshot(path=str(OUT / f"{nb_path.stem}.png"))
         return {"notebook": nb_path.name, "code_cells": n_code, "figure_cells": len(want_figures),
                 "images": n_images, "run_all_s": round(run_s, 1),

@@ -71,8 +71,18 @@ def fingerprint(notebook: Path, inputs: list[Path]) -> str:
     return h.hexdigest()
 
 
+def _skip_iri_grammars() -> None:
+    """Importing nbformat imports jsonschema, whose format checkers import rfc3987_syntax when it is
+    installed (jupyter-events needs it), and that module compiles some 40 Lark grammars at import:
+    ~1.2 s of every build. nbformat validates with fastjsonschema and its schema uses no IRI formats,
+    so this process marks the module as absent (None in sys.modules: its import raises ImportError,
+    which jsonschema expects and skips)."""
+    sys.modules.setdefault("rfc3987_syntax", None)
+
+
 def client_for(nb, notebook: Path):
     """The nbclient runner for one notebook, in a fresh kernel (tools/bench.py times this same setup)."""
+    _skip_iri_grammars()
     from nbclient import NotebookClient
 
     # The kernel's own log (e.g. its note on TCP transport) is not part of the notebook: errors only.
@@ -85,6 +95,7 @@ def client_for(nb, notebook: Path):
 
 
 def execute(notebook: Path) -> None:
+    _skip_iri_grammars()
     import nbformat
 
     nb = nbformat.read(notebook, as_version=4)
