@@ -74,12 +74,21 @@ def claimed_number(claim_id: str, data_dir=None) -> float:
         raise ValueError(f"claim {claim_id}: claimed_value {raw!r} is not a number") from None
 
 
+# Why a claim has no check: shown in the ledger instead of a verdict.
+NOT_TESTED_REASONS = {
+    "C22": ("the claim paraphrases the GCTF's stated purpose; the records hold that statement (the 2015 MOU "
+            "and the 2020 joint statement, data/diplomacy/events.csv) but matching its wording is a reading, "
+            "not a computation, so no verdict is computed"),
+}
+
+
 def evaluate(claim_id: str, data_dir=None) -> Verdict:
-    """Run one claim's check; a claim without a check is 'not tested'."""
+    """Run one claim's check; a claim without a check is 'not tested', with the reason why."""
     claim(claim_id, data_dir)  # unknown IDs fail loudly
     fn = CHECKS.get(claim_id)
     if fn is None:
-        return Verdict(claim_id, NOT_TESTED, "", "", "no check function is registered for this claim")
+        reason = NOT_TESTED_REASONS.get(claim_id, "no check function is registered for this claim")
+        return Verdict(claim_id, NOT_TESTED, "", "", reason)
     return fn(data_dir=data_dir)
 
 
