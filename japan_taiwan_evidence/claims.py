@@ -1033,16 +1033,6 @@ LABEL_PATTERNS = {
 }
 
 
-def _id_list(*cells) -> list[str]:
-    out: list[str] = []
-    for cell in cells:
-        for part in ([cell] if isinstance(cell, str) else list(cell)):
-            for sid in datasets.split_ids(part):
-                if sid not in out:
-                    out.append(sid)
-    return out
-
-
 def _short(name: str) -> str:
     """A place's name without its parenthesised gloss: 'Tuishi rock (Japan's ...)' -> 'Tuishi rock'."""
     return name.split(" (")[0]
@@ -1068,7 +1058,7 @@ def check_c08(data_dir=None) -> Verdict:
         measured += "; farther west in places.csv: " + "; ".join(
             f"{_short(r.name)} ({r.lon:.5f}°E), {r.west_of_basemap_km * 1000:.0f} m west of the basemap's point, "
             f"{r.off_island_km * 1000:.0f} m off the drawn coast" for r in beyond.itertuples())
-    ids = _id_list(_missiles.BASEMAP_SOURCES, datasets.load_places(data_dir).loc["yonaguni", "source_id"],
+    ids = _ids(_missiles.BASEMAP_SOURCES, datasets.load_places(data_dir).loc["yonaguni", "source_id"],
                    beyond["source_id"])
     if not west["on_island"].all():
         bad = west[~west["on_island"]]
@@ -1109,7 +1099,7 @@ def check_c09(data_dir=None) -> Verdict:
                          for r in dist.to_dict("records"))
     cape_ok = within(cape["distance_km"], claimed, DISTANCE_TOLERANCE)
     near_ok = within(shortest["distance_km"], claimed, DISTANCE_TOLERANCE)
-    ids = _id_list(dist["source_id"])
+    ids = _ids(dist["source_id"])
     gap = (shortest["distance_km"] - claimed) / claimed
     if cape_ok and near_ok:
         return Verdict("C09", SUPPORTED, measured, rule, "both definitions give the claimed distance", ids)
@@ -1157,7 +1147,7 @@ def check_c10(data_dir=None) -> Verdict:
         measured += (f"; '{label}': used in {diplomacy.listing(hit, False)}" if len(hit) else
                      f"; '{label}': not used; related wording in {diplomacy.listing(near, False)}" if len(near) else
                      f"; '{label}': no record")
-    ids = _id_list(launches["source_id"], zones.loc[zones["zone_id"].isin(window.index), "source_id"],
+    ids = _ids(launches["source_id"], zones.loc[zones["zone_id"].isin(window.index), "source_id"],
                    *[h["source_id"] for _, h, _ in checks], *[n["source_id"] for _, _, n in checks])
     if launches.empty or not on_date.all():
         other = sorted(set(local_dates[~on_date]))
@@ -1195,7 +1185,7 @@ def check_c11(data_dir=None) -> Verdict:
     measured = (f"MOD: {n['per_mod']} of {n['total']} inside Japan's EEZ; by zone: {n['by_zone']} of {n['total']} "
                 f"fell in zones mostly inside the constructed EEZ; zone shares inside: "
                 + ", ".join(f"{r.zone_id} {r.share_in_eez:.0%}" for r in used.itertuples()))
-    ids = _id_list(table["source_id"], zones.loc[zones["zone_id"].isin(used["zone_id"]), "source_id"],
+    ids = _ids(table["source_id"], zones.loc[zones["zone_id"].isin(used["zone_id"]), "source_id"],
                    _missiles.BASEMAP_SOURCES, _missiles.EEZ_CAVEAT_SOURCES)
     caveat = ("the EEZ is Japan's claim (median line, no agreed boundary) and the PRC rejects it; no impact "
               "coordinates were published, so only the zones can be tested")

