@@ -369,7 +369,15 @@ def ring_label_point(ring: BaseGeometry, lon: float, lat: float, azimuth_deg: fl
     return float(first[0]), float(first[1])
 
 
-__all__ = ["BASEMAP_IDS", "ISLANDS", "LAUNCH_METHODS", "PROVINCE_TOLERANCE_DEG", "SERVICE_KEYS", "band_counts",
+__all__ = ["BASEMAP_IDS", "in_view", "ISLANDS", "LAUNCH_METHODS", "PROVINCE_TOLERANCE_DEG", "SERVICE_KEYS", "band_counts",
            "band_polygon", "classify", "distances_to_launch_coast", "distances_to_taiwan", "installations",
            "island_at", "launch_coast", "main_island", "range_bands", "reach_polygon", "ring_label_point",
            "ring_line", "taiwan_main_island", "yonaguni_taiwan"]
+
+
+def in_view(geom, extent) -> bool:
+    """Whether a lon/lat geometry shows inside a map extent (west, east, south, north)."""
+    from shapely.geometry import box
+
+    w, e, s, n = extent
+    return not geom.is_empty and geom.intersects(box(w, s, e, n))

@@ -75,3 +75,22 @@ def okinawa_area_share(base_counts: pd.DataFrame) -> pd.DataFrame:
     df = base_counts[base_counts["measure"] == "okinawa_area_share_percent"].copy()
     df["date"] = df["as_of"].map(period_date)
     return df.sort_values("date").reset_index(drop=True)
+
+
+def reversion_date(base_counts: pd.DataFrame) -> tuple[pd.Timestamp, str]:
+    """Date of Okinawa's reversion to Japan and its source, from the count of facilities provided then."""
+    rows = base_counts[(base_counts["geography"] == "okinawa")
+                       & base_counts["note"].fillna("").str.contains("reversion")]
+    if rows.empty:
+        raise LookupError("data/troops/base_counts.csv has no Okinawa count dated at the reversion")
+    row = rows.sort_values("as_of").iloc[0]
+    return period_date(row["as_of"]), row["source_id"]
+
+
+def gap_span(personnel: pd.DataFrame, since: int) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """First and last DMDC report since `since` with no country rows (the longest gap is the recent one)."""
+    t = headline_totals(personnel)
+    gaps = t[(t["series"] == "dmdc_reports") & t["personnel"].isna() & (t["year"] >= since)]
+    if gaps.empty:
+        return None
+    return gaps["date"].min(), gaps["date"].max()

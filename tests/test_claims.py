@@ -50,3 +50,11 @@ def test_claim_without_check_is_not_tested_not_dropped(data_copy, monkeypatch):
     ledger = claims.ledger(data_dir=data_copy)
     assert len(ledger) == len(datasets.load_claims(data_copy))
     assert ledger.set_index("claim_id").loc["C13", "verdict"] == claims.NOT_TESTED
+
+
+def test_reversion_date_and_gap_come_from_the_data(data_copy):
+    from japan_taiwan_evidence import troops
+    date, sid = troops.reversion_date(datasets.load_base_counts())
+    assert (str(date.date()), sid) == ("1972-05-15", "troops-S11")
+    first, last = troops.gap_span(datasets.load_personnel(), 2008)
+    assert (f"{first:%Y-%m}", f"{last:%Y-%m}") == ("2022-12", "2023-06")

@@ -312,3 +312,12 @@ def test_ring_line_lies_at_its_radius(coast):
     assert at is not None
     assert geo.nearest(Point(at), coast["all"]).distance_km == pytest.approx(1000.0, rel=1e-3)
     assert reach.ring_label_point(ring, mid.x, mid.y, 100.0, 500.0) is None  # the ring is farther than 500 km
+
+
+def test_in_view_tells_what_a_map_shows():
+    from shapely.geometry import Point
+    from japan_taiwan_evidence import reach
+    extent = (112.0, 147.0, 16.0, 44.0)
+    assert reach.in_view(Point(130, 30).buffer(1), extent)
+    assert not reach.in_view(Point(160, 30).buffer(1), extent)
+    assert not reach.in_view(Point(130, 30).buffer(1).difference(Point(130, 30).buffer(2)), extent)
