@@ -1,14 +1,20 @@
 """japan_taiwan_evidence: shared helpers for the notebook collection.
 
-Notebooks import this package as ``jte`` and reach the modules as attributes, e.g.
-``jte.datasets.load_personnel()`` or ``jte.figures.save_figure(...)``.
+Notebooks import this package as ``jte`` and reach everything as ``jte.<topic>.<name>`` or
+``jte.<core module>.<name>``, e.g. ``jte.troops.load_personnel()`` or ``jte.figures.save_figure(...)``.
+
+- core: paths, files, validate, sources, verdicts, figures, geo, basemap, eez, maps
+- topics (each: tables, analysis, claims): troops, gctf, missiles, reach, diplomacy
+- top: ledger, gallery, datapackage
 """
 
 from . import (  # noqa: F401
-    claims, datapackage, datasets, diplomacy, figures, gallery, gctf, geo, maps, missiles, paths, reach, sources,
-    troops,
+    basemap, eez, figures, files, geo, maps, paths, sources, validate, verdicts,
 )
+from . import diplomacy, gctf, missiles, troops  # noqa: F401  (topics)
+from . import reach  # noqa: F401  (uses troops and missiles)
+from . import datapackage, gallery, ledger  # noqa: F401  (top)
 
-__all__ = ["claims", "datapackage", "datasets", "diplomacy", "figures", "gallery", "gctf", "geo", "maps",
-           "missiles", "paths", "reach", "sources", "troops"]
-__version__ = "0.1.0"
+__all__ = ["basemap", "datapackage", "diplomacy", "eez", "figures", "files", "gallery", "gctf", "geo", "ledger",
+           "maps", "missiles", "paths", "reach", "sources", "troops", "validate", "verdicts"]
+__version__ = "0.2.0.dev0"

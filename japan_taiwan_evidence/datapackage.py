@@ -1,6 +1,6 @@
 """data/datapackage.json: a Frictionless descriptor built from the declared tables.
 
-Every CSV declared in datasets.TABLES becomes a resource with its field schema (from the pandera
+Every CSV declared in validate.TABLES becomes a resource with its field schema (from the pandera
 schema), primary key, the sources its rows cite, its licence and sha256. GeoJSON files under
 data/basemap/ are listed with their hash. `make datapackage` rewrites the file; a test fails when the
 committed file differs from what build() returns (a stale hash, a new column, a new table).
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import datasets, paths
+from . import paths, validate
 
 LICENCES = {
     "CC-BY-4.0": {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 (this compilation; "
@@ -41,19 +41,19 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _cited(table: datasets.Table, data_dir: Path) -> list[str]:
+def _cited(table: validate.Table, data_dir: Path) -> list[str]:
     if "source_id" not in table.schema.columns:
         return []
     df = pd.read_csv(data_dir / table.path, dtype=str, keep_default_na=False)
-    return sorted({sid for cell in df["source_id"] for sid in datasets.split_ids(cell)})
+    return sorted({sid for cell in df["source_id"] for sid in validate.split_ids(cell)})
 
 
 def build(data_dir=None) -> dict:
     """The descriptor for the data as it is on disk now."""
     d = Path(data_dir) if data_dir is not None else paths.DATA
     resources = []
-    for rel in sorted(datasets.TABLES):
-        t = datasets.TABLES[rel]
+    for rel in sorted(validate.TABLES):
+        t = validate.TABLES[rel]
         path = d / rel
         if not path.exists():
             continue

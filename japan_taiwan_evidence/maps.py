@@ -30,7 +30,7 @@ from cartopy.feature import ShapelyFeature
 from matplotlib.transforms import offset_copy
 from shapely.geometry import box
 
-from . import geo
+from . import basemap, geo
 from .figures import PALETTE
 
 __all__ = [
@@ -108,7 +108,7 @@ STYLES = {
 class Preset:
     """A named map: extent (west, east, south, north; cartopy's order), basemap file and projection."""
     extent: tuple[float, float, float, float]
-    basemap: str  # key of geo.BASEMAP_FILES
+    basemap: str  # key of basemap.BASEMAP_FILES
     kind: str  # "lcc" (Lambert conformal conic), "merc" (Mercator) or "eqearth" (Equal Earth, world maps)
     central_longitude: float
     central_latitude: float
@@ -157,8 +157,8 @@ ATTRIBUTION = "Land: \u00a9 OpenStreetMap contributors (ODbL); Natural Earth"
 @lru_cache(maxsize=8)
 def _attribution_text(which: str = "detail") -> str:
     """The credit line for a basemap file: its own (world, provinces: Natural Earth) or the land files'."""
-    info = json.loads(geo.basemap_path("detail").with_name("build_info.json").read_text(encoding="utf-8"))
-    name = geo.basemap_path(which).name
+    info = json.loads(basemap.basemap_path("detail").with_name("build_info.json").read_text(encoding="utf-8"))
+    name = basemap.basemap_path(which).name
     for out in info["outputs"]:
         if out["file"] == name and out.get("attribution"):
             return out["attribution"]
@@ -198,7 +198,7 @@ def _land_in_view(which: str, extent: tuple, proj4: str) -> tuple:
         return np.column_stack([x, y])
 
     out = []
-    for f in geo.land_features(which):
+    for f in basemap.land_features(which):
         g = f["geometry"]
         if not g.intersects(view):
             continue
@@ -291,7 +291,7 @@ def add_country_labels(ax, names: dict[str, str], which: str | None = None, font
     which = which or getattr(ax, "_jte_basemap", "detail")
     x0, x1, y0, y1 = ax.get_extent(ccrs.PlateCarree())
     view = box(x0, y0, x1, y1)
-    land = geo.load_land(which)
+    land = basemap.load_land(which)
     texts = []
     for iso, label in names.items():
         g = land.get(iso)

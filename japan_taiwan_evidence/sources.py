@@ -1,17 +1,48 @@
-"""The source registry (data/sources.csv) and the citation strings printed under figures."""
+"""The source registry, data/sources.csv (core), and the citation strings printed under figures."""
 
 from __future__ import annotations
 
 import re
 
 import pandas as pd
+import pandera.pandas as pa
 
-from . import datasets
+from .validate import iso_date, register, split_ids
+
+SOURCES_SCHEMA = pa.DataFrameSchema(
+    {
+        "source_id": pa.Column(str, pa.Check.str_matches(r"^[a-z]+-[A-Za-z0-9_.-]+$",
+                                                         error="an ID like 'troops-S01'")),
+        "topic": pa.Column(str),
+        "dossier_id": pa.Column(str, nullable=True),
+        "publisher": pa.Column(str),
+        "title": pa.Column(str),
+        "url": pa.Column(str, nullable=True),
+        "published": pa.Column(str, iso_date(), nullable=True),
+        "date_as_given": pa.Column(str, nullable=True),
+        "accessed": pa.Column(str, iso_date(), nullable=True),
+        "kind": pa.Column(str, nullable=True),
+        "licence": pa.Column(str),
+        "notes": pa.Column(str, nullable=True),
+    },
+    strict=True, coerce=True,
+)
+
+
+SOURCES = register("sources.csv", SOURCES_SCHEMA, ["source_id"],
+                   "Source registry: one row per source, project-wide IDs", check_sources=False)
+
+
+def load_sources(data_dir=None) -> pd.DataFrame:
+    """The source registry, data/sources.csv: one row per source, project-wide IDs."""
+    return SOURCES.load(data_dir)
+
+
 
 
 def registry(data_dir=None) -> pd.DataFrame:
     """All sources, indexed by project-wide ID (e.g. 'troops-S01', 'gctf-S02')."""
-    return datasets.load_sources(data_dir).set_index("source_id")
+    return load_sources(data_dir).set_index("source_id")
 
 
 # The house font (DejaVu Sans) has no CJK glyphs; footers keep the Latin part of a name.
@@ -27,7 +58,7 @@ def _latin(text: str) -> str:
 def _ids(ids) -> list[str]:
     out: list[str] = []
     for item in ([ids] if isinstance(ids, str) else ids):
-        for sid in datasets.split_ids(item):
+        for sid in split_ids(item):
             if sid not in out:
                 out.append(sid)
     return out

@@ -23,7 +23,9 @@ import pandera.pandas as pa
 from . import paths
 
 __all__ = ["DataError", "Table", "TABLES", "register", "read_table", "iso_date", "one_of", "source_ids",
-           "split_ids", "flag_list", "registry_ids", "files_read", "clear_cache", "period_date"]
+           "split_ids", "flag_list", "registry_ids", "files_read", "clear_cache", "period_date",
+           "dms_to_decimal", "dms_check", "agrees_with_published", "LAT", "LON", "PRECISION_LENGTH", "is_iso",
+           "bool_text", "iso3", "date_bounds", "to_bool", "check_precision", "check_end_after_start", "add_bounds"]
 
 
 class DataError(ValueError):
@@ -49,7 +51,7 @@ class DataError(ValueError):
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
-def _is_iso(value: str) -> bool:
+def is_iso(value: str) -> bool:
     m = _ISO.match(value)
     if not m:
         return False
@@ -63,7 +65,7 @@ def _is_iso(value: str) -> bool:
 
 def iso_date(precision_free: bool = True) -> pa.Check:
     """An ISO date of year, month or day precision that exists in the calendar (no 2022-02-30)."""
-    return pa.Check(lambda s: s.map(_is_iso), element_wise=False,
+    return pa.Check(lambda s: s.map(is_iso), element_wise=False,
                     error="an ISO date YYYY, YYYY-MM or YYYY-MM-DD that exists in the calendar")
 
 
@@ -287,3 +289,96 @@ def period_date(value: str) -> pd.Timestamp:
         return pd.Timestamp(f"{value}-01") + pd.offsets.MonthEnd(0)
     return pd.Timestamp(value)
 
+
+
+# ---------------------------------------------------------------------------------------------
+# Published coordinates (degrees-minutes-seconds text kept beside the decimal value)
+# ---------------------------------------------------------------------------------------------
+_DMS = re.compile(r"^(\d{1,3})°(\d{1,2})′(?:(\d{1,2}(?:\.\d+)?)″)?([NSEW])$")
+
+
+def dms_to_decimal(text: str) -> float:
+    """'25°15′26″N' -> 25.257222; seconds optional; S and W negative."""
+    m = _DMS.match(str(text).strip())
+    if not m:
+        raise ValueError(f"not a degrees-minutes-seconds coordinate: {text!r}")
+    deg, minutes, seconds, hemi = m.groups()
+    value = int(deg) + int(minutes) / 60 + (float(seconds) if seconds else 0.0) / 3600
+    return -value if hemi in "SW" else value
+
+
+def dms_check(hemispheres: str) -> pa.Check:
+    def ok(s):
+        return s.map(lambda v: bool(_DMS.match(str(v))) and str(v)[-1] in hemispheres)
+    return pa.Check(ok, error=f"a coordinate written like 25°15′26″{hemispheres[0]}")
+
+
+def agrees_with_published(df, col):
+    pub = df[f"{col}_published"].map(dms_to_decimal)
+    return (pub - df[col]).abs() < 1e-4  # 0.36″: the published text and the decimal must be the same point
+
+
+LAT = pa.Column(float, pa.Check.in_range(-90, 90, error="a latitude from -90 to 90"))
+LON = pa.Column(float, pa.Check.in_range(-180, 180, error="a longitude from -180 to 180"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Dated rows, flags and codes shared by several topics
+# ---------------------------------------------------------------------------------------------
+
+PRECISION_LENGTH = {"year": 4, "month": 7, "day": 10}
+
+
+def bool_text(nullable=False) -> pa.Column:
+    return pa.Column(str, one_of({"true", "false"}), nullable=nullable)
+
+
+def iso3(nullable=True) -> pa.Column:
+    return pa.Column(str, pa.Check.str_matches(r"^[A-Z]{3}$", error="an ISO 3166 alpha-3 code"), nullable=nullable)
+
+
+def date_bounds(value) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day an ISO date of any precision can mean: '2016' -> (2016-01-01, 2016-12-31)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return pd.NaT, pd.NaT
+    value = str(value)
+    first = pd.Timestamp(value if len(value) == 10 else (value + "-01" if len(value) == 7 else value + "-01-01"))
+    if len(value) == 4:
+        last = pd.Timestamp(f"{value}-12-31")
+    elif len(value) == 7:
+        last = first + pd.offsets.MonthEnd(0)
+    else:
+        last = first
+    return first, last
+
+
+def to_bool(df: pd.DataFrame, cols) -> pd.DataFrame:
+    for col in cols:
+        df[col] = df[col].map({"true": True, "false": False}).astype("boolean")
+    return df
+
+
+def check_precision(df: pd.DataFrame, table: Table, date_col: str, prec_col: str = "date_precision") -> None:
+    """date_precision must say how precise the date is: 'day' for YYYY-MM-DD, 'month' for YYYY-MM ..."""
+    for pos, (value, prec) in enumerate(zip(df[date_col], df[prec_col])):
+        has_date = isinstance(value, str)
+        if has_date != isinstance(prec, str):
+            raise DataError("data/" + table.path, row=pos + 1, column=prec_col,
+                            expected=f"a precision exactly where {date_col} is given", found=prec)
+        if has_date and PRECISION_LENGTH[prec] != len(value):
+            raise DataError("data/" + table.path, row=pos + 1, column=prec_col,
+                            expected=f"the precision of {date_col} {value!r}", found=prec)
+
+
+def check_end_after_start(df: pd.DataFrame, table: Table, start_col: str, end_col: str) -> None:
+    for pos, (start, end) in enumerate(zip(df[start_col], df[end_col])):
+        if isinstance(start, str) and isinstance(end, str) and date_bounds(end)[1] < date_bounds(start)[0]:
+            raise DataError("data/" + table.path, row=pos + 1, column=end_col,
+                            expected=f"a date on or after {start_col} ({start})", found=end)
+
+
+def add_bounds(df: pd.DataFrame, date_col: str, prefix: str) -> pd.DataFrame:
+    bounds = df[date_col].map(date_bounds)
+    df[f"{prefix}_first"] = pd.to_datetime(bounds.map(lambda b: b[0]))
+    df[f"{prefix}_last"] = pd.to_datetime(bounds.map(lambda b: b[1]))
+    return df

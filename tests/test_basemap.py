@@ -9,10 +9,10 @@ import pytest
 import shapely
 from shapely.geometry import Point, shape
 
-from japan_taiwan_evidence import geo, paths
+from japan_taiwan_evidence import basemap, geo, paths
 
-WHICH = list(geo.BASEMAP_FILES)  # "detail", "overview", "world"
-BASEMAP = geo.basemap_path("detail").parent
+WHICH = list(basemap.BASEMAP_FILES)  # "detail", "overview", "world"
+BASEMAP = basemap.basemap_path("detail").parent
 
 # A point on each island or coast (approximate, WGS84 lon/lat) and who administers it. tol_km: how far the
 # point may be from that country's land, for islands drawn coarsely; no other country may be that close.
@@ -47,23 +47,23 @@ OVERVIEW = [
 
 
 def fc(which):
-    with open(geo.basemap_path(which), encoding="utf-8") as fh:
+    with open(basemap.basemap_path(which), encoding="utf-8") as fh:
         return json.load(fh)
 
 
 @pytest.fixture(scope="module")
 def detail():
-    return geo.load_land("detail")
+    return basemap.load_land("detail")
 
 
 @pytest.fixture(scope="module")
 def overview():
-    return geo.load_land("overview")
+    return basemap.load_land("overview")
 
 
 @pytest.mark.parametrize("which", WHICH)
 def test_files_are_small_valid_and_tidy(which):
-    path = geo.basemap_path(which)
+    path = basemap.basemap_path(which)
     assert path.stat().st_size < 2_000_000
     data = fc(which)
     assert data["type"] == "FeatureCollection"
@@ -82,11 +82,11 @@ def test_files_are_small_valid_and_tidy(which):
 
 
 def test_total_size_is_a_few_megabytes():
-    assert sum(geo.basemap_path(w).stat().st_size for w in WHICH) < 3_000_000
+    assert sum(basemap.basemap_path(w).stat().st_size for w in WHICH) < 3_000_000
     # The whole folder (land, world, provinces, build_info, README) stays a few MB.
     assert sum(p.stat().st_size for p in BASEMAP.iterdir() if p.is_file()) < 3_500_000
-    assert geo.basemap_path("world").stat().st_size < 800_000
-    assert geo.basemap_path("provinces").stat().st_size < 200_000
+    assert basemap.basemap_path("world").stat().st_size < 800_000
+    assert basemap.basemap_path("provinces").stat().st_size < 200_000
 
 
 @pytest.mark.parametrize("name, lon, lat, iso, tol_km", ISLANDS, ids=[i[0] for i in ISLANDS])
@@ -100,7 +100,7 @@ def test_every_island_is_present_with_its_country(detail, name, lon, lat, iso, t
 
 
 def test_senkaku_islands_are_japanese_and_flagged_as_disputed():
-    feats = [f for f in geo.land_features("detail") if "Senkaku" in f["note"]]
+    feats = [f for f in basemap.land_features("detail") if "Senkaku" in f["note"]]
     assert len(feats) == 1 and feats[0]["iso_a3"] == "JPN" and feats[0]["source"] == "naturalearth"
     assert "claimed by the PRC and by Taiwan" in feats[0]["note"]
     assert 9 <= len(feats[0]["geometry"].geoms)  # the five islands and rocks as Natural Earth has them
@@ -112,11 +112,11 @@ def test_overview_has_east_asia(overview, name, lon, lat, iso):
 
 
 def test_basemap_extents_are_recorded():
-    assert geo.basemap_extent("detail") == (114.5, 16.5, 131.5, 31.5)
-    assert geo.basemap_extent("overview") == (100.0, 0.0, 150.0, 50.0)
-    for which in geo.BASEMAP_FILES:
-        w, s, e, n = geo.basemap_extent(which)
-        b = shapely.union_all(list(geo.load_land(which).values())).bounds
+    assert basemap.basemap_extent("detail") == (114.5, 16.5, 131.5, 31.5)
+    assert basemap.basemap_extent("overview") == (100.0, 0.0, 150.0, 50.0)
+    for which in basemap.BASEMAP_FILES:
+        w, s, e, n = basemap.basemap_extent(which)
+        b = shapely.union_all(list(basemap.load_land(which).values())).bounds
         assert w <= b[0] and s <= b[1] and b[2] <= e and b[3] <= n
 
 
@@ -155,15 +155,15 @@ def test_sources_and_licence_are_documented():
 # ----------------------------------------------------------------------------------------- world layer
 @pytest.fixture(scope="module")
 def world():
-    return geo.load_land("world")
+    return basemap.load_land("world")
 
 
 def test_every_gctf_host_is_in_the_world_layer(world):
     """Every country in partners.csv (hosts and co-hosts) and every workshop venue has a polygon."""
-    from japan_taiwan_evidence import datasets
+    from japan_taiwan_evidence import gctf
 
-    partners = datasets.load_gctf_partners()
-    venues = datasets.load_gctf_workshops()["country_iso3"]
+    partners = gctf.load_gctf_partners()
+    venues = gctf.load_gctf_workshops()["country_iso3"]
     wanted = set(partners["iso3"].dropna()) | set(venues.dropna())
     assert wanted and not wanted - set(world), sorted(wanted - set(world))
     for iso in wanted:
@@ -180,22 +180,22 @@ def test_small_hosts_are_drawn_where_they_are(world, iso, lon, lat):
 
 
 def test_world_layer_is_natural_earth_without_antarctica(world):
-    feats = geo.land_features("world")
+    feats = basemap.land_features("world")
     assert {f["source"] for f in feats} == {"naturalearth"}
     assert len(feats) == len(world) > 200  # one feature per country
     assert "ATA" not in world
     assert min(g.bounds[1] for g in world.values()) >= -60.0
-    assert geo.basemap_extent("world") == (-180.0, -60.0, 180.0, 90.0)
+    assert basemap.basemap_extent("world") == (-180.0, -60.0, 180.0, 90.0)
 
 
 # ------------------------------------------------------------------------------------------- provinces
 @pytest.fixture(scope="module")
 def provinces():
-    return geo.load_provinces()
+    return basemap.load_provinces()
 
 
 def test_province_file_is_tidy():
-    feats = geo.province_features()
+    feats = basemap.province_features()
     assert [f["name"] for f in feats] == ["Fujian", "Zhejiang"]
     assert [f["iso_3166_2"] for f in feats] == ["CN-FJ", "CN-ZJ"]
     for f in feats:
@@ -203,7 +203,7 @@ def test_province_file_is_tidy():
         assert f["iso_a3"] == "CHN" and f["source"] == "naturalearth"
         assert f["geometry"].geom_type == "MultiPolygon" and f["geometry"].is_valid
     assert "Kinmen and Matsu" in feats[0]["note"]
-    assert not re.search(r"\d\.\d{5,}", geo.basemap_path("provinces").read_text(encoding="utf-8"))
+    assert not re.search(r"\d\.\d{5,}", basemap.basemap_path("provinces").read_text(encoding="utf-8"))
 
 
 # Points in each province (approximate city centres, WGS84) and points that must be outside it.

@@ -3,20 +3,20 @@
 import pandas as pd
 import pytest
 
-from japan_taiwan_evidence import datasets
-from japan_taiwan_evidence.datasets import DataError
+from japan_taiwan_evidence import troops, validate
+from japan_taiwan_evidence.validate import DataError
 
 from conftest import edit_cell, find_row, read_rows, write_rows
 
 
-@pytest.mark.parametrize("path", sorted(datasets.TABLES))
+@pytest.mark.parametrize("path", sorted(validate.TABLES))
 def test_every_declared_table_loads(path):
-    df = datasets.TABLES[path].load()
+    df = validate.TABLES[path].load()
     assert len(df) > 0
 
 
 def test_personnel_has_the_2022_reports_and_the_gap():
-    p = datasets.load_personnel()
+    p = troops.load_personnel()
     tot = p[(p["series"] == "dmdc_reports") & (p["service"] == "total_active_duty") & (p["year"] == 2022)]
     tot = tot.set_index("report_date")["personnel"]
     assert tot[["2022-03", "2022-06", "2022-09"]].tolist() == [55636, 55453, 53973]
@@ -24,7 +24,7 @@ def test_personnel_has_the_2022_reports_and_the_gap():
 
 
 def test_no_plottable_coordinate_is_flagged_wrong():
-    f = datasets.load_facilities()
+    f = troops.load_facilities()
     assert f.loc[f["coord_quality"] == "wrong", ["lat", "lon"]].isna().all().all()
     assert set(f.loc[f["coord_quality"] == "wrong", "name"]) >= {"Koza", "Totsuka", "Yokota AB, Tokyo"}
 
@@ -41,7 +41,7 @@ def _broken(data_copy, rel, column, value, **match):
 
 def _expect(data_copy, rel, row, column, words=()):
     with pytest.raises(DataError) as err:
-        datasets.TABLES[rel].load(data_copy)
+        validate.TABLES[rel].load(data_copy)
     msg = str(err.value)
     assert f"data/{rel}" in msg
     if row is not None:

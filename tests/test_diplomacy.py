@@ -2,8 +2,8 @@
 
 import pytest
 
-from japan_taiwan_evidence import claims, datasets, diplomacy
-from japan_taiwan_evidence.datasets import DataError
+from japan_taiwan_evidence import diplomacy, validate, verdicts
+from japan_taiwan_evidence.validate import DataError
 
 from conftest import edit_cell, find_row
 
@@ -12,7 +12,7 @@ EVENTS = "diplomacy/events.csv"
 
 def _expect(data_copy, row, column, words=()):
     with pytest.raises(DataError) as err:
-        datasets.load_events(data_copy)
+        diplomacy.load_events(data_copy)
     msg = str(err.value)
     assert msg.startswith(f"data/{EVENTS}, row {row} (line {row + 1}), column '{column}': expected"), msg
     for w in words:
@@ -28,7 +28,7 @@ def _edit(data_copy, event_id, column, value):
 
 
 def test_events_load_with_date_bounds():
-    ev = datasets.load_events()
+    ev = diplomacy.load_events()
     assert ev["event_id"].is_unique
     tra = ev.set_index("event_id").loc["us-taiwan-relations-act"]
     assert (tra["date"], tra["key_value"]) == ("1979-04-10", "1979")
@@ -69,7 +69,7 @@ def test_key_value_must_suit_its_type(data_copy):
 def test_empty_date_needs_the_flag(data_copy):
     row = _edit(data_copy, "mod-dispatch-postponed", "flag", "")
     with pytest.raises(DataError) as err:
-        datasets.load_events(data_copy)
+        diplomacy.load_events(data_copy)
     assert "date_not_stated" in str(err.value) and f"row {row}" in str(err.value)
 
 
@@ -79,13 +79,13 @@ def test_unknown_source(data_copy):
 
 
 def test_superseded_variant_is_set_aside():
-    ev = datasets.load_events()
+    ev = diplomacy.load_events()
     assert "japan-prc-joint-communique-variant-date" not in set(diplomacy.records(ev, "C17")["event_id"])
     assert list(diplomacy.superseded(ev, "C17")["event_id"]) == ["japan-prc-joint-communique-variant-date"]
 
 
 def test_every_claimed_term_of_a_checked_claim_has_a_rule():
-    reg = datasets.load_claims().set_index("claim_id")
+    reg = verdicts.load_claims().set_index("claim_id")
     for cid in ["C03", "C05", "C12", "C15", "C16", "C18", "C26", "C27"]:
         for term in diplomacy.split(reg.loc[cid, "claimed_terms"]):
             assert term in diplomacy.TERMS, (cid, term)
@@ -93,23 +93,23 @@ def test_every_claimed_term_of_a_checked_claim_has_a_rule():
 
 # --- verdicts reached from the records -------------------------------------------------------
 
-EXPECTED = {"C01": claims.SUPPORTED, "C02": claims.CAVEATS, "C03": claims.CAVEATS, "C04": claims.SUPPORTED,
-            "C05": claims.CAVEATS, "C12": claims.SUPPORTED, "C15": claims.CAVEATS, "C16": claims.CAVEATS,
-            "C17": claims.SUPPORTED, "C18": claims.SUPPORTED, "C19": claims.DIFFERS, "C20": claims.CAVEATS,
-            "C26": claims.CAVEATS, "C27": claims.NOT_TESTABLE}
+EXPECTED = {"C01": verdicts.SUPPORTED, "C02": verdicts.CAVEATS, "C03": verdicts.CAVEATS, "C04": verdicts.SUPPORTED,
+            "C05": verdicts.CAVEATS, "C12": verdicts.SUPPORTED, "C15": verdicts.CAVEATS, "C16": verdicts.CAVEATS,
+            "C17": verdicts.SUPPORTED, "C18": verdicts.SUPPORTED, "C19": verdicts.DIFFERS, "C20": verdicts.CAVEATS,
+            "C26": verdicts.CAVEATS, "C27": verdicts.NOT_TESTABLE}
 
 
 @pytest.mark.parametrize("cid", sorted(EXPECTED))
 def test_verdict_states_rule_measure_and_sources(cid):
-    v = claims.evaluate(cid)
+    v = verdicts.evaluate(cid)
     assert v.verdict == EXPECTED[cid], (cid, v.reasoning)
     assert v.rule and v.measured and v.reasoning
-    known = datasets.registry_ids()
+    known = validate.registry_ids()
     assert v.source_ids and set(v.source_ids) <= known
 
 
 def test_c19_differs_because_the_records_show_a_reported_plan_for_a_civilian():
-    v = claims.evaluate("C19")
+    v = verdicts.evaluate("C19")
     assert "decisions on record: none" in v.measured
     assert "civilian MOD official" in v.reasoning and "not of a decision" in v.reasoning
 
@@ -120,23 +120,23 @@ def test_c19_becomes_supported_if_the_record_were_a_decision_to_post_an_officer(
     for column, value in {"kind": "decision", "actor": "Government of Japan", "actor_type": "government",
                           "key_value": "serving_military_officer"}.items():
         edit_cell(path, row, column, value)
-    v = claims.evaluate("C19", data_dir=data_copy)
-    assert v.verdict == claims.SUPPORTED, v.reasoning
+    v = verdicts.evaluate("C19", data_dir=data_copy)
+    assert v.verdict == verdicts.SUPPORTED, v.reasoning
     edit_cell(path, row, "date", "2022-07-01")  # the same decision on another day
-    assert claims.evaluate("C19", data_dir=data_copy).verdict == claims.CAVEATS
+    assert verdicts.evaluate("C19", data_dir=data_copy).verdict == verdicts.CAVEATS
 
 
 def test_c04_compares_the_claimed_year_with_the_act(data_copy):
     path = data_copy / "claims.csv"
     edit_cell(path, find_row(path, claim_id="C04"), "claimed_value", "1980")
-    v = claims.evaluate("C04", data_dir=data_copy)
-    assert v.verdict == claims.DIFFERS and "0 of 2" in v.reasoning
+    v = verdicts.evaluate("C04", data_dir=data_copy)
+    assert v.verdict == verdicts.DIFFERS and "0 of 2" in v.reasoning
 
 
 def test_c17_compares_the_claimed_year_with_the_communique(data_copy):
     path = data_copy / EVENTS
     edit_cell(path, find_row(path, event_id="japan-prc-joint-communique"), "date", "1973-09-29")
-    assert claims.evaluate("C17", data_dir=data_copy).verdict == claims.CAVEATS
+    assert verdicts.evaluate("C17", data_dir=data_copy).verdict == verdicts.CAVEATS
 
 
 def test_absence_claim_differs_once_a_contrary_record_exists(data_copy):
@@ -144,8 +144,8 @@ def test_absence_claim_differs_once_a_contrary_record_exists(data_copy):
     row = find_row(path, event_id="sipri-taiwan-arms-imports-2000-2019")
     edit_cell(path, row, "key_type", "arms_transfers_jpn_to_twn")
     edit_cell(path, row, "key_value", "sold")
-    v = claims.evaluate("C16", data_dir=data_copy)
-    assert v.verdict == claims.DIFFERS and "contradicted by" in v.measured
+    v = verdicts.evaluate("C16", data_dir=data_copy)
+    assert v.verdict == verdicts.DIFFERS and "contradicted by" in v.measured
 
 
 def test_absence_claim_supported_once_an_official_record_states_it(data_copy):
@@ -153,7 +153,7 @@ def test_absence_claim_supported_once_an_official_record_states_it(data_copy):
     row = find_row(path, event_id="jp-defence-transfer-principles-2014")
     edit_cell(path, row, "key_type", "arms_transfers_jpn_to_twn")
     edit_cell(path, row, "key_value", "none")
-    assert claims.evaluate("C16", data_dir=data_copy).verdict == claims.SUPPORTED
+    assert verdicts.evaluate("C16", data_dir=data_copy).verdict == verdicts.SUPPORTED
 
 
 def test_c27_becomes_testable_when_the_recommendations_are_read(data_copy):
@@ -163,14 +163,14 @@ def test_c27_becomes_testable_when_the_recommendations_are_read(data_copy):
     edit_cell(path, row, "key_type", "recommendation")
     edit_cell(path, row, "key_value", "site_visits")
     edit_cell(path, row, "date", "2020-10")
-    v = claims.evaluate("C27", data_dir=data_copy)
-    assert v.verdict == claims.CAVEATS, v.reasoning
+    v = verdicts.evaluate("C27", data_dir=data_copy)
+    assert v.verdict == verdicts.CAVEATS, v.reasoning
     assert "in-person site visits: borne out" in v.measured
 
 
 def test_c02_supported_if_an_official_text_named_the_year(data_copy):
     path = data_copy / EVENTS
     edit_cell(path, find_row(path, event_id="prc-white-paper-taiwan-2022"), "key_value", "2049")
-    assert claims.evaluate("C02", data_dir=data_copy).verdict == claims.SUPPORTED
+    assert verdicts.evaluate("C02", data_dir=data_copy).verdict == verdicts.SUPPORTED
     edit_cell(path, find_row(path, event_id="prc-white-paper-taiwan-2022"), "key_value", "2035")
-    assert claims.evaluate("C02", data_dir=data_copy).verdict == claims.DIFFERS
+    assert verdicts.evaluate("C02", data_dir=data_copy).verdict == verdicts.DIFFERS

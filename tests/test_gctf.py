@@ -5,8 +5,8 @@ import math
 import pandas as pd
 import pytest
 
-from japan_taiwan_evidence import claims, datasets, gctf
-from japan_taiwan_evidence.datasets import DataError
+from japan_taiwan_evidence import diplomacy, gctf, validate, verdicts
+from japan_taiwan_evidence.validate import DataError
 
 from conftest import edit_cell, find_row
 
@@ -15,12 +15,12 @@ PARTNERS = "gctf/partners.csv"
 WORKSHOPS = "gctf/workshops.csv"
 THEMES = "gctf/themes.csv"
 LOADERS = {
-    PARTNERS: datasets.load_gctf_partners,
-    CUM: datasets.load_gctf_cumulative,
-    "gctf/annual.csv": datasets.load_gctf_annual,
-    WORKSHOPS: datasets.load_gctf_workshops,
-    THEMES: datasets.load_gctf_themes,
-    "gctf/joint_committees.csv": datasets.load_gctf_joint_committees,
+    PARTNERS: gctf.load_gctf_partners,
+    CUM: gctf.load_gctf_cumulative,
+    "gctf/annual.csv": gctf.load_gctf_annual,
+    WORKSHOPS: gctf.load_gctf_workshops,
+    THEMES: gctf.load_gctf_themes,
+    "gctf/joint_committees.csv": gctf.load_gctf_joint_committees,
 }
 
 
@@ -41,12 +41,12 @@ def _expect(data_copy, rel, row, column, words=()):
 
 @pytest.mark.parametrize("rel", sorted(LOADERS))
 def test_every_gctf_table_loads_and_is_declared(rel):
-    assert rel in datasets.TABLES
+    assert rel in validate.TABLES
     assert len(LOADERS[rel]()) > 0
 
 
 def test_cumulative_keeps_conflicting_statements_side_by_side():
-    cum = datasets.load_gctf_cumulative()
+    cum = gctf.load_gctf_cumulative()
     same_day = cum[(cum["statement_date"] == "2021-12-17") & (cum["measure"] == "participants")]
     assert sorted(same_day["qualifier"]) == ["about", "nearly"]
     assert cum.loc[cum["statement_id"] == "20220826_countries_s133", "is_floor"].item()
@@ -55,9 +55,9 @@ def test_cumulative_keeps_conflicting_statements_side_by_side():
 
 
 def test_date_bounds_cover_the_whole_period():
-    assert datasets.date_bounds("2016") == (pd.Timestamp("2016-01-01"), pd.Timestamp("2016-12-31"))
-    assert datasets.date_bounds("2024-02") == (pd.Timestamp("2024-02-01"), pd.Timestamp("2024-02-29"))
-    assert datasets.date_bounds("2021-10-27") == (pd.Timestamp("2021-10-27"),) * 2
+    assert validate.date_bounds("2016") == (pd.Timestamp("2016-01-01"), pd.Timestamp("2016-12-31"))
+    assert validate.date_bounds("2024-02") == (pd.Timestamp("2024-02-01"), pd.Timestamp("2024-02-29"))
+    assert validate.date_bounds("2021-10-27") == (pd.Timestamp("2021-10-27"),) * 2
 
 
 # ---------------------------------------------------------------------------------------------
@@ -95,7 +95,7 @@ def test_unflagged_decrease_stops_and_names_the_earlier_statement(data_copy):
     assert "rounded_floor" in msg
     # The same value with a flag saying why it is lower is accepted.
     edit_cell(data_copy / CUM, row, "flag", "apparent_decrease")
-    assert len(datasets.load_gctf_cumulative(data_copy)) > 0
+    assert len(gctf.load_gctf_cumulative(data_copy)) > 0
 
 
 def test_removing_a_needed_flag_stops_the_load(data_copy):
@@ -108,7 +108,7 @@ def test_decrease_across_kinds_of_source_is_not_an_error(data_copy):
     # A news report below an official statement is a different series: kept, not rejected.
     row = find_row(data_copy / CUM, statement_id="20221029_countries_s43")
     edit_cell(data_copy / CUM, row, "value", "101")
-    assert len(datasets.load_gctf_cumulative(data_copy)) > 0
+    assert len(gctf.load_gctf_cumulative(data_copy)) > 0
 
 
 def test_precision_must_match_the_date(data_copy):
@@ -128,7 +128,7 @@ def test_superseded_role_must_end_when_full_partnership_starts(data_copy):
 # ---------------------------------------------------------------------------------------------
 
 def test_core_partner_steps():
-    p = datasets.load_gctf_partners()
+    p = gctf.load_gctf_partners()
     steps = gctf.core_steps(p)
     assert steps["n_core"].tolist() == [2, 3, 4, 5, 6]
     assert gctf.core_members_at(p, "2022-09-01") == ["AUS", "JPN", "TWN", "USA"]
@@ -146,7 +146,7 @@ def test_value_bounds_treat_floors_as_floors():
 
 
 def test_108_countries_is_bracketed_by_the_2021_and_2022_statements():
-    b = gctf.consistent_dates(datasets.load_gctf_cumulative(), 108)
+    b = gctf.consistent_dates(gctf.load_gctf_cumulative(), 108)
     assert b["last_below"]["statement_id"] == "20211217_countries_s08"
     assert b["first_above"]["statement_id"] == "20221029_countries_s43"
     assert (b["start"], b["end"]) == (pd.Timestamp("2021-12-18"), pd.Timestamp("2022-10-28"))
@@ -156,23 +156,23 @@ def test_108_countries_is_bracketed_by_the_2021_and_2022_statements():
 
 
 def test_a_floor_above_the_value_does_end_the_range():
-    b = gctf.consistent_dates(datasets.load_gctf_cumulative(), 30)
+    b = gctf.consistent_dates(gctf.load_gctf_cumulative(), 30)
     assert b["first_above"]["statement_id"] == "20190929_countries_s56"  # "over 35"
 
 
 def test_stated_year_totals():
-    t = gctf.stated_year_totals(datasets.load_gctf_annual()).set_index("year")
+    t = gctf.stated_year_totals(gctf.load_gctf_annual()).set_index("year")
     assert t.loc[2023, "events"] == 15 and t.loc[2023, "basis"] == "non-franchise + franchise"
     assert t.loc[2021, "events"] == 16
     assert t.loc[2025, "events"] == 9 and t.loc[2025, "basis"] == "all events"
 
 
 def test_article_window_comes_from_the_data(data_copy):
-    w = claims.article_window()
+    w = diplomacy.article_window()
     assert (w["first"], w["last"]) == (pd.Timestamp("2022-08-04"), pd.Timestamp("2022-10-15"))
     path = data_copy / "diplomacy/events.csv"
     edit_cell(path, find_row(path, event_id="cpc20-congress"), "date", "2022-09-01")
-    assert claims.article_window(data_copy)["last"] == pd.Timestamp("2022-08-31")
+    assert diplomacy.article_window(data_copy)["last"] == pd.Timestamp("2022-08-31")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -180,15 +180,15 @@ def test_article_window_comes_from_the_data(data_copy):
 # ---------------------------------------------------------------------------------------------
 
 def test_gctf_verdicts():
-    got = {c: claims.evaluate(c).verdict for c in ("C06", "C07", "C21", "C23", "C24", "C25")}
-    assert got == {"C06": claims.SUPPORTED, "C07": claims.CAVEATS, "C21": claims.SUPPORTED,
-                   "C23": claims.SUPPORTED, "C24": claims.NOT_TESTABLE, "C25": claims.SUPPORTED}
-    assert claims.evaluate("C22").verdict == claims.NOT_TESTED  # no data to check it against
-    c06 = claims.evaluate("C06")
+    got = {c: verdicts.evaluate(c).verdict for c in ("C06", "C07", "C21", "C23", "C24", "C25")}
+    assert got == {"C06": verdicts.SUPPORTED, "C07": verdicts.CAVEATS, "C21": verdicts.SUPPORTED,
+                   "C23": verdicts.SUPPORTED, "C24": verdicts.NOT_TESTABLE, "C25": verdicts.SUPPORTED}
+    assert verdicts.evaluate("C22").verdict == verdicts.NOT_TESTED  # no data to check it against
+    c06 = verdicts.evaluate("C06")
     assert "2021-10-27 to 2024-08-01" in c06.measured and "Canada on 2024-08-02" in c06.reasoning
-    c24 = claims.evaluate("C24")
+    c24 = verdicts.evaluate("C24")
     assert "2021-12-18 to 2022-10-28" in c24.measured
-    for v in map(claims.evaluate, ("C06", "C07", "C21", "C23", "C24", "C25")):
+    for v in map(verdicts.evaluate, ("C06", "C07", "C21", "C23", "C24", "C25")):
         assert v.rule and v.measured and v.source_ids
 
 
@@ -204,22 +204,22 @@ def _move_full_partner(data_copy, partner, date):
 
 def test_c06_follows_the_data(data_copy):
     _move_full_partner(data_copy, "Canada", "2022-09-01")  # a fifth partner inside the window
-    v = claims.evaluate("C06", data_dir=data_copy)
-    assert v.verdict == claims.CAVEATS and "2022-09-01" in v.measured
+    v = verdicts.evaluate("C06", data_dir=data_copy)
+    assert v.verdict == verdicts.CAVEATS and "2022-09-01" in v.measured
     _move_full_partner(data_copy, "Canada", "2022-01-01")  # five throughout the window
-    assert claims.evaluate("C06", data_dir=data_copy).verdict == claims.DIFFERS
+    assert verdicts.evaluate("C06", data_dir=data_copy).verdict == verdicts.DIFFERS
 
 
 def test_c24_follows_the_data(data_copy):
     path = data_copy / CUM
     row = find_row(path, statement_id="20221029_countries_s43")
     edit_cell(path, row, "value", "108")
-    v = claims.evaluate("C24", data_dir=data_copy)
-    assert v.verdict == claims.SUPPORTED and "20221029_countries_s43" in v.reasoning
+    v = verdicts.evaluate("C24", data_dir=data_copy)
+    assert v.verdict == verdicts.SUPPORTED and "20221029_countries_s43" in v.reasoning
     edit_cell(path, row, "value", "119")
     edit_cell(path, find_row(path, statement_id="20211217_countries_s08"), "value", "112")
-    v = claims.evaluate("C24", data_dir=data_copy)
-    assert v.verdict == claims.DIFFERS and "already above" in v.reasoning
+    v = verdicts.evaluate("C24", data_dir=data_copy)
+    assert v.verdict == verdicts.DIFFERS and "already above" in v.reasoning
 
 
 def test_c07_follows_the_data(data_copy):
@@ -227,24 +227,24 @@ def test_c07_follows_the_data(data_copy):
     for lst in ("gctf_site", "ait_page", "anniversary_2020"):
         edit_cell(path, find_row(path, theme_category="energy", official_list=lst), "article_theme", "")
         edit_cell(path, find_row(path, theme_category="energy", official_list=lst), "name_match", "")
-    v = claims.evaluate("C07", data_dir=data_copy)
-    assert v.verdict == claims.DIFFERS and "clean energy" in v.reasoning
+    v = verdicts.evaluate("C07", data_dir=data_copy)
+    assert v.verdict == verdicts.DIFFERS and "clean energy" in v.reasoning
 
 
 def test_c21_and_c23_follow_the_data(data_copy):
     _move_full_partner(data_copy, "Japan", "2022-01-01")  # Australia (2021) before Japan
-    assert claims.evaluate("C23", data_dir=data_copy).verdict == claims.CAVEATS
+    assert verdicts.evaluate("C23", data_dir=data_copy).verdict == verdicts.CAVEATS
     path = data_copy / PARTNERS
     edit_cell(path, find_row(path, partner="United States", role="founding_partner"), "start_date", "2016-01-01")
-    assert claims.evaluate("C21", data_dir=data_copy).verdict == claims.DIFFERS
+    assert verdicts.evaluate("C21", data_dir=data_copy).verdict == verdicts.DIFFERS
 
 
 def test_c25_follows_the_data(data_copy):
     path = data_copy / WORKSHOPS
     for wid in ("20210310_disaster-resilience-1", "20210924_disaster-resilience-2"):
         edit_cell(path, find_row(path, workshop_id=wid), "theme_official", "other")
-    v = claims.evaluate("C25", data_dir=data_copy)
-    assert v.verdict == claims.CAVEATS and "4 of 59" in v.measured
+    v = verdicts.evaluate("C25", data_dir=data_copy)
+    assert v.verdict == verdicts.CAVEATS and "4 of 59" in v.measured
 
 
 def test_notebook_02_stops_on_an_unflagged_decrease_and_writes_no_figure(data_copy, tmp_path, monkeypatch):
@@ -274,7 +274,7 @@ def test_notebook_02_stops_on_an_unflagged_decrease_and_writes_no_figure(data_co
 # ---------------------------------------------------------------------------------------------
 
 def test_host_countries_take_the_highest_role_and_keep_the_rest():
-    hosts = gctf.host_countries(datasets.load_gctf_partners(), datasets.load_gctf_workshops())
+    hosts = gctf.host_countries(gctf.load_gctf_partners(), gctf.load_gctf_workshops())
     by = hosts.set_index("name")
     assert list(hosts["category"].drop_duplicates()) == ["core", "guest", "host"]  # sorted by precedence
     assert by.loc["Australia", "category"] == "core"  # guest co-host, then full partner, then franchise host
@@ -291,7 +291,7 @@ def test_host_countries_take_the_highest_role_and_keep_the_rest():
 def test_a_workshop_venue_without_a_partner_row_is_a_host(data_copy):
     path = data_copy / WORKSHOPS
     edit_cell(path, find_row(path, workshop_id="20150812_mers-diagnosis"), "country_iso3", "FJI")
-    hosts = gctf.host_countries(datasets.load_gctf_partners(data_copy), datasets.load_gctf_workshops(data_copy))
+    hosts = gctf.host_countries(gctf.load_gctf_partners(data_copy), gctf.load_gctf_workshops(data_copy))
     fji = hosts.set_index("iso3").loc["FJI"]
     assert fji["category"] == "host" and fji["roles"] == "workshop_venue" and fji["workshops_listed"] == 1
 
@@ -310,7 +310,7 @@ def test_marker_points_pick_the_small_states():
 
 
 def test_hosts_abroad_by_separates_certain_from_possible():
-    partners = datasets.load_gctf_partners()
+    partners = gctf.load_gctf_partners()
     by = gctf.hosts_abroad_by(partners, "2024-03-31")
     assert set(by["certain"]) <= set(by["possible"]) and "TWN" not in by["possible"]
     assert "LTU" in by["possible"] and "LTU" not in by["certain"]  # a 2024 role (year only) against March 2024

@@ -8,7 +8,8 @@ import pyproj
 import pytest
 from shapely.geometry import LineString, Point, Polygon, box
 
-from japan_taiwan_evidence import geo, paths
+from japan_taiwan_evidence import basemap, geo, paths
+from japan_taiwan_evidence import eez as eez_mod
 
 R_KM = 6371.0
 SPHERE = pyproj.Geod(a=R_KM * 1000, b=R_KM * 1000)  # closed forms exist on a sphere
@@ -120,7 +121,7 @@ def test_area_of_a_degree_square_on_a_sphere():
 # ------------------------------------------------------------------------------------ claimed EEZ
 def test_lone_island_gives_a_200_nmi_disc():
     island = tiny_island(130.0, 10.0)
-    eez = geo.japan_claimed_eez({"JPN": island}, (125, 5, 135, 15), quad_segs=256, geod=SPHERE)
+    eez = eez_mod.japan_claimed_eez({"JPN": island}, (125, 5, 135, 15), quad_segs=256, geod=SPHERE)
     assert eez.limit_km == pytest.approx(370.4)
     assert eez.median_line.is_empty
     chord = (2 * math.pi / 1024) ** 2 / 6
@@ -133,19 +134,19 @@ def test_two_parallel_coasts_300_nmi_apart_median_line_is_midway():
     x = gap_km / geo.distance_km(0, 0, 1, 0)  # degrees of longitude on the equator
     japan, other = box(-1, -3, 0, 3), box(x, -3, x + 1, 3)
     region = (-0.5, -1.0, x + 0.5, 1.0)
-    eez = geo.japan_claimed_eez({"JPN": japan, "CHN": other}, region)
+    eez = eez_mod.japan_claimed_eez({"JPN": japan, "CHN": other}, region)
     coords = np.array([c for line in getattr(eez.median_line, "geoms", [eez.median_line]) for c in line.coords])
     assert len(coords) > 10
     assert np.allclose(coords[:, 0], x / 2, atol=1e-6)  # exactly midway
     assert coords[:, 1].min() == pytest.approx(-1.0, abs=1e-6) and coords[:, 1].max() == pytest.approx(1.0, abs=1e-6)
     # The zone is the strip from Japan's coast to the median line (150 nmi < 200 nmi limit).
     assert geo.area_km2(eez.zone) == pytest.approx(geo.area_km2(box(0, -1, x / 2, 1)), rel=1e-5)
-    assert geo.median_line_error_km(eez, {"JPN": japan, "CHN": other}, n=11) < 0.001
+    assert eez_mod.median_line_error_km(eez, {"JPN": japan, "CHN": other}, n=11) < 0.001
 
 
 def test_outer_limit_is_200_nmi_from_a_straight_coast():
     japan = box(-1, -3, 0, 3)
-    eez = geo.japan_claimed_eez({"JPN": japan}, (-0.5, -1, 5, 1))
+    eez = eez_mod.japan_claimed_eez({"JPN": japan}, (-0.5, -1, 5, 1))
     inside = geo.destination(0, 0, 90.0, 370.3)
     outside = geo.destination(0, 0, 90.0, 370.5)
     assert eez.zone.contains(Point(*inside)) and not eez.zone.contains(Point(*outside))
@@ -159,7 +160,7 @@ def test_outer_limit_is_200_nmi_from_a_straight_coast():
 
 def test_two_islands_median_line_is_equidistant():
     a, b = tiny_island(122.0, 24.0), tiny_island(124.0, 25.0)
-    eez = geo.japan_claimed_eez({"JPN": [b], "TWN": [a]}, (121.5, 23.0, 125.0, 26.0))
+    eez = eez_mod.japan_claimed_eez({"JPN": [b], "TWN": [a]}, (121.5, 23.0, 125.0, 26.0))
     for t in np.linspace(0, 1, 7):
         p = eez.median_line.interpolate(t, normalized=True)
         assert geo.distance_to_km(p, a) == pytest.approx(geo.distance_to_km(p, b), abs=0.02)
@@ -168,9 +169,9 @@ def test_two_islands_median_line_is_equidistant():
 def test_land_input_forms_agree():
     japan, other = box(-1, -3, 0, 3), box(4, -3, 5, 3)
     region = (-0.5, -1, 4.5, 1)
-    a = geo.japan_claimed_eez({"JPN": japan, "CHN": other}, region).area_km2
-    b = geo.japan_claimed_eez([("JPN", japan), ("CHN", other)], region).area_km2
-    c = geo.japan_claimed_eez([{"iso_a3": "JPN", "geometry": japan},
+    a = eez_mod.japan_claimed_eez({"JPN": japan, "CHN": other}, region).area_km2
+    b = eez_mod.japan_claimed_eez([("JPN", japan), ("CHN", other)], region).area_km2
+    c = eez_mod.japan_claimed_eez([{"iso_a3": "JPN", "geometry": japan},
                                {"type": "Feature", "properties": {"iso_a3": "CHN"},
                                 "geometry": {"type": "Polygon", "coordinates": [list(other.exterior.coords)]}}],
                               region).area_km2
@@ -179,24 +180,24 @@ def test_land_input_forms_agree():
 
 def test_eez_refuses_bad_input():
     with pytest.raises(ValueError, match="no land with iso_a3 == 'JPN'"):
-        geo.japan_claimed_eez({"CHN": box(0, 0, 1, 1)}, (0, 0, 2, 2))
+        eez_mod.japan_claimed_eez({"CHN": box(0, 0, 1, 1)}, (0, 0, 2, 2))
     with pytest.raises(ValueError, match="west<east"):
-        geo.japan_claimed_eez({"JPN": box(0, 0, 1, 1)}, (2, 0, 0, 2))
+        eez_mod.japan_claimed_eez({"JPN": box(0, 0, 1, 1)}, (2, 0, 0, 2))
     with pytest.raises(ValueError, match="leaves the land data's extent"):
-        geo.japan_claimed_eez({"JPN": box(0, 0, 1, 1)}, (0, 0, 2, 2), land_extent=(-1, -1, 3, 3))
+        eez_mod.japan_claimed_eez({"JPN": box(0, 0, 1, 1)}, (0, 0, 2, 2), land_extent=(-1, -1, 3, 3))
 
 
 def test_eez_on_the_basemap_is_quick_and_consistent():
-    land = geo.load_land("detail")
+    land = basemap.load_land("detail")
     region = (118.5, 20.0, 126.5, 27.5)
-    eez = geo.japan_claimed_eez(land, region, land_extent=geo.basemap_extent("detail"))
+    eez = eez_mod.japan_claimed_eez(land, region, land_extent=basemap.basemap_extent("detail"))
     yonaguni, hateruma = Point(123.004722, 24.468333), Point(123.787778, 24.040278)  # dossier places
     assert not eez.zone.contains(yonaguni)  # land is not sea
     assert eez.zone.distance(yonaguni) < 0.05 and eez.zone.distance(hateruma) < 0.05
     # The median line runs between Yonaguni and Taiwan.
     between = eez.median_line.intersection(box(122.0, 24.0, 123.0, 25.0))
     assert not between.is_empty
-    assert geo.median_line_error_km(eez, land, n=12) < 0.5
+    assert eez_mod.median_line_error_km(eez, land, n=12) < 0.5
     assert "dispute" in eez.assumptions
 
 
@@ -219,22 +220,22 @@ def marine_regions_file(path):
 
 def test_marine_regions_loader(tmp_path, monkeypatch):
     f = marine_regions_file(tmp_path / "eez_v12.geojson")
-    g = geo.load_marine_regions_eez(f)
+    g = eez_mod.load_marine_regions_eez(f)
     assert g.equals(box(122, 23, 126, 25))
     monkeypatch.setattr(paths, "EXTERNAL", tmp_path)
-    assert geo.load_marine_regions_eez().equals(box(122, 23, 126, 25))
-    assert geo.load_marine_regions_eez(mrgid=48954).equals(box(123, 25.5, 124, 26))
+    assert eez_mod.load_marine_regions_eez().equals(box(122, 23, 126, 25))
+    assert eez_mod.load_marine_regions_eez(mrgid=48954).equals(box(123, 25.5, 124, 26))
     monkeypatch.setattr(paths, "EXTERNAL", tmp_path / "absent")
-    assert geo.load_marine_regions_eez() is None
+    assert eez_mod.load_marine_regions_eez() is None
     with pytest.raises(FileNotFoundError):
-        geo.load_marine_regions_eez(tmp_path / "nope.geojson")
+        eez_mod.load_marine_regions_eez(tmp_path / "nope.geojson")
 
 
 def test_iou_exact_cases():
     a = box(0, 0, 2, 1)
-    assert geo.iou(a, a) == pytest.approx(1.0)
+    assert eez_mod.iou(a, a) == pytest.approx(1.0)
     # Three equal 1x1-degree cells on the equator: intersection 1, union 3.
-    assert geo.iou(a, box(1, 0, 3, 1)) == pytest.approx(1 / 3, rel=1e-9)
-    assert geo.iou(a, box(5, 0, 6, 1)) == 0.0
-    res = geo.agreement(a, box(1, 0, 3, 1), region=(0, 0, 2, 1))
+    assert eez_mod.iou(a, box(1, 0, 3, 1)) == pytest.approx(1 / 3, rel=1e-9)
+    assert eez_mod.iou(a, box(5, 0, 6, 1)) == 0.0
+    res = eez_mod.agreement(a, box(1, 0, 3, 1), region=(0, 0, 2, 1))
     assert res["iou"] == pytest.approx(0.5, rel=1e-9)

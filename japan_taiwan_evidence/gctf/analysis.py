@@ -18,8 +18,8 @@ import math
 
 import pandas as pd
 
-from . import geo
-from .datasets import GCTF_CORE_ROLES
+from .. import geo
+from .tables import GCTF_CORE_ROLES
 
 # Rounded statements ("about 3,500", "nearly 1,600") are taken to be within this fraction of the value.
 ROUNDING_MARGIN = 0.05
@@ -267,7 +267,7 @@ def host_countries(partners: pd.DataFrame, workshops: pd.DataFrame) -> pd.DataFr
 def marker_points(world: dict, iso3s, max_km2: float) -> pd.DataFrame:
     """Countries too small to see on a world map, with a point to mark them.
 
-    world: {iso_a3: geometry} (geo.load_land("world")). Returns iso3, area_km2 (geodesic, of the map's
+    world: {iso_a3: geometry} (basemap.load_land("world")). Returns iso3, area_km2 (geodesic, of the map's
     polygons) and lon, lat of a point inside the country's largest part, for every iso3 whose area is
     below max_km2, sorted by iso3. An iso3 missing from the map raises KeyError.
     """

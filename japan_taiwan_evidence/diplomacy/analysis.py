@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import datasets
-from .datasets import EVENT_TEXT_KEYS
+from ..validate import DataError, date_bounds, split_ids
+from ..verdicts import load_claims
+from .tables import EVENT_TEXT_KEYS, load_events
 
 # Actors whose words are the position of a state or its ruling party. 'quasi_official' (the JTEA)
 # acts for Japan but does not set policy; media and analysts report or interpret.
@@ -95,7 +96,7 @@ class TermResult:
 
 def split(cell) -> list[str]:
     """Items of a ';'-separated cell (claim IDs, countries, terms, flags)."""
-    return datasets.split_ids(cell)
+    return split_ids(cell)
 
 
 def where(df: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
@@ -213,3 +214,44 @@ def match_term(df: pd.DataFrame, term: str, countries=None) -> TermResult:
     else:
         status = "matched" if len(agree) else "contrary" if len(contrary) else "no_record"
     return TermResult(term, status, agree, contrary)
+
+
+# ---------------------------------------------------------------------------------------------
+# When the article was written (used by the GCTF checks too)
+# ---------------------------------------------------------------------------------------------
+
+# The article's date is inferred (dossier claims.md): it describes events up to the latest date among
+# its dated claims, and it treats the CCP's 20th National Congress as still ahead. Both ends are read
+# from the data: the dated claims in data/claims.csv, and this record in data/diplomacy/events.csv.
+CONGRESS_EVENT_ID = "cpc20-congress"
+
+
+def _event(event_id: str, data_dir=None) -> pd.Series:
+    events = load_events(data_dir).set_index("event_id")
+    if event_id not in events.index or not isinstance(events.loc[event_id, "date"], str):
+        raise DataError("data/diplomacy/events.csv", column="event_id",
+                                 expected=f"a dated row '{event_id}'", found="no such row")
+    return events.loc[event_id]
+
+
+def article_window(data_dir=None) -> dict:
+    """When the article was written: from its latest dated claim to the day before the Congress opened.
+
+    Returns first/last (Timestamps), the claim and event that fix them, and their source IDs.
+    """
+    reg = load_claims(data_dir)
+    dated = reg[reg["claimed_unit"] == "date"].sort_values("claimed_value")
+    if dated.empty:
+        raise ValueError("no claim in data/claims.csv has a date to anchor the article's date")
+    latest = dated.iloc[-1]
+    congress = _event(CONGRESS_EVENT_ID, data_dir)
+    first = date_bounds(latest["claimed_value"])[0]
+    last = date_bounds(congress["date"])[0] - pd.Timedelta(days=1)
+    return {"first": first, "last": last, "first_basis": f"{latest['claim_id']} "
+            f"({latest['claimed_value']}), the latest date the article describes",
+            "last_basis": f"{CONGRESS_EVENT_ID} opened {congress['date']}, which the article treats as still ahead",
+            "source_ids": split_ids(congress["source_id"])}
+
+
+def window_text(w: dict) -> str:
+    return f"{w['first']:%Y-%m-%d} to {w['last']:%Y-%m-%d}"

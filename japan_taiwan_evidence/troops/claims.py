@@ -1,0 +1,94 @@
+"""Claim checks on US forces in Japan: C13 (personnel) and C14 (bases)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..verdicts import (  # noqa: F401
+    ARTICLE_YEAR, CAVEATS, DIFFERS, NOT_TESTABLE, NOT_TESTED, SUPPORTED, Verdict, check, claim, claimed_number, fmt,
+    within,
+)
+from ..verdicts import ROUNDED_TOLERANCE
+from ..verdicts import ids as _ids  # noqa: F401
+from . import analysis, tables
+from ..validate import split_ids  # noqa: F401
+
+
+
+
+@check("C13")
+def check_c13(data_dir=None) -> Verdict:
+    """USFJ has roughly 54,000 personnel: compare with every DMDC report of the article's year."""
+    claimed = claimed_number("C13", data_dir)
+    pers = tables.load_personnel(data_dir)
+    year = analysis.reports_in_year(pers, ARTICLE_YEAR)
+    have = year[year["personnel"].notna()]
+    missing = year[year["personnel"].isna()]["report_date"].tolist()
+    rule = (f"supported if every {ARTICLE_YEAR} DMDC report lies within ±{ROUNDED_TOLERANCE:.0%} of the "
+            f"claimed {fmt(claimed)}; differs if none does; otherwise supported with caveats")
+    if have.empty:
+        return Verdict("C13", NOT_TESTABLE, "", rule, f"no DMDC report for {ARTICLE_YEAR} in the data")
+    ok = [within(v, claimed) for v in have["personnel"]]
+    measured = "; ".join(f"{d}: {fmt(v)}" for d, v in zip(have["report_date"], have["personnel"]))
+    dev = max(abs(v - claimed) / claimed for v in have["personnel"])
+    reasoning = f"largest deviation from the claim {dev:.1%}"
+    if missing:
+        reasoning += f"; no report in the data for {', '.join(missing)}"
+    verdict = SUPPORTED if all(ok) else (DIFFERS if not any(ok) else CAVEATS)
+    return Verdict("C13", verdict, measured, rule, reasoning, sorted(set(have["source_id"])))
+
+
+# Counts that describe bases the US operates in Japan today, by an official body.
+OFFICIAL_DEFINITIONS = {"exclusive_use_mod", "exclusive_use_usfj", "all_incl_jsdf_available"}
+DEFINITION_LABELS = {
+    "major_bases": "major bases (CRS via Wikipedia)",
+    "exclusive_use_mod": "exclusive-use facilities (Japan MOD)",
+    "exclusive_use_usfj": "exclusive-use facilities (USFJ)",
+    "all_incl_jsdf_available": "incl. JSDF sites open to US use (MOD, via Wikipedia)",
+    "advocacy_base_sites": "base sites (advocacy count)",
+    "vine_list_entries": "entries in Vine's list (to 2018)",
+    "vine_list_distinct": "distinct sites in Vine's list (derived)",
+    "article_claim": "the article",
+}
+
+
+def base_count_table(data_dir=None) -> pd.DataFrame:
+    """Latest count per definition for Japan, plus the derived distinct-site range of Vine's list."""
+    counts = analysis.latest_counts(tables.load_base_counts(data_dir))
+    lo, hi = analysis.vine_distinct_range(tables.load_facilities(data_dir))
+    vine = {"definition": "vine_list_distinct", "value": float(hi), "value_low": float(lo),
+            "qualifier": "derived", "as_of": "2018", "source_id": "troops-S04",
+            "note": "entries minus duplicates flagged in data/troops/facilities.csv"}
+    out = pd.concat([counts, pd.DataFrame([vine])], ignore_index=True)
+    out["value_low"] = out["value_low"].fillna(out["value"])
+    out["official"] = out["definition"].isin(OFFICIAL_DEFINITIONS)
+    out["label"] = out["definition"].map(DEFINITION_LABELS)
+    return out.sort_values("value").reset_index(drop=True)
+
+
+@check("C14")
+def check_c14(data_dir=None) -> Verdict:
+    """USFJ operates forty bases: compare with every count, by definition."""
+    claimed = claimed_number("C14", data_dir)
+    table = base_count_table(data_dir)
+    table = table[table["definition"] != "article_claim"]
+    rule = (f"supported if an official count of US facilities in Japan is within ±{ROUNDED_TOLERANCE:.0%} "
+            f"of {fmt(claimed)}; otherwise differs, naming the nearest definitions")
+    match = table[(table["value_low"] <= claimed * (1 + ROUNDED_TOLERANCE))
+                  & (table["value"] >= claimed * (1 - ROUNDED_TOLERANCE))]
+    official = match[match["official"]]
+    measured = "; ".join(
+        f"{r.label}: {fmt(r.value_low)}–{fmt(r.value)}" if r.value_low != r.value else f"{r.label}: {fmt(r.value)}"
+        for r in table.itertuples())
+    ids = sorted(set(";".join(table["source_id"]).split(";")))
+    if len(official):
+        return Verdict("C14", SUPPORTED, measured, rule,
+                       "matches " + ", ".join(official["label"]), ids)
+    nearest = table.assign(gap=(table["value"] - claimed).abs()).sort_values("gap").iloc[0]
+    reasoning = "no official count is near the claim"
+    if len(match):
+        reasoning += ("; only unofficial lists come close: " + ", ".join(match["label"])
+                      + " (a list of named sites including closed ones, not a count of bases in use)")
+    else:
+        reasoning += f"; nearest is {nearest['label']} ({fmt(nearest['value'])})"
+    return Verdict("C14", DIFFERS, measured, rule, reasoning, ids)
