@@ -9,12 +9,16 @@ It also records the figure's caption and sources in figures/index.csv, from whic
 from __future__ import annotations
 
 import csv
+import hashlib
+import io
 import textwrap
 from pathlib import Path
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 
+from . import files as _files
+from . import params as _params
 from . import paths
 from . import sources as _sources
 
@@ -111,32 +115,52 @@ def _footer(fig, lines: list[str]) -> None:
 def save_figure(fig, name: str, sources: list[str] | str, caption: str = "",
                 attribution: str | None = None, note: str | None = None,
                 figures_dir: Path | None = None, data_dir=None) -> list[str]:
-    """Write figures/<name>.png|svg|pdf with a source footer and byte-stable metadata.
+    """Write <name>.png|svg|pdf with a source footer and byte-stable metadata, atomically.
 
     name: 'NN_slug', where NN is the notebook number. sources: source IDs from data/sources.csv
     (unknown IDs raise KeyError). attribution: extra credit line (basemaps). note: a line such as
-    'Hollow markers are floors ("over N")'. Returns the written paths, relative to the repository.
+    'Hollow markers are floors ("over N")'. The files go to figures/ for a run with the default
+    parameters and to the variant folder otherwise (params.output_dir); a variant's footer names the
+    parameters that differ. Returns the written paths, relative to the repository.
     """
     if not (len(name) > 3 and name[:2].isdigit() and name[2] == "_"):
         raise ValueError(f"figure name {name!r} must look like 'NN_slug'")
-    out_dir = Path(figures_dir) if figures_dir is not None else paths.FIGURES
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = Path(figures_dir) if figures_dir is not None else _params.output_dir()
     sources_text = _sources.cite(sources, data_dir)
     lines = [sources_text]
     if attribution:
         lines.append(attribution)
     if note:
         lines.insert(0, note)
+    run = _params.active()
+    if run is not None and run.is_variant:
+        lines.insert(0, f"Variant with changed parameters: {run.describe_changes()}.")
     _footer(fig, lines)
-    written = []
+    images = {}
     for fmt in FORMATS:
-        path = out_dir / f"{name}.{fmt}"
-        fig.savefig(path, format=fmt, metadata=_METADATA[fmt], bbox_inches="tight", pad_inches=0.08,
+        buf = io.BytesIO()
+        fig.savefig(buf, format=fmt, metadata=_METADATA[fmt], bbox_inches="tight", pad_inches=0.08,
                     facecolor="white")
-        written.append(f"figures/{path.name}")
-    _record(out_dir / "index.csv", name, caption, sources_text)
-    print(f"saved figures/{name}.{{png,svg,pdf}}")
-    return written
+        images[fmt] = buf.getvalue()
+    # Interactive runs write straight into the folder: one writer at a time (a build, or JupyterLab).
+    with _files.build_lock(_lock_for(out_dir), wait_s=LOCK_WAIT_S, what="another run"):
+        for fmt, data in images.items():
+            _files.write_bytes(out_dir / f"{name}.{fmt}", data)
+        _record(out_dir / "index.csv", name, caption, sources_text)
+    # A build stages figures elsewhere (JTE_FIGURES_DIR) and publishes them into figures/ afterwards.
+    shown = "figures" if out_dir.resolve() == paths.FIGURES.resolve() else paths.relative(out_dir)
+    print(f"saved {shown}/{name}.{{png,svg,pdf}}")
+    return [f"{shown}/{name}.{fmt}" for fmt in FORMATS]
+
+
+# How long a figure write waits for another writer of the same folder before it stops with a message.
+LOCK_WAIT_S = 60.0
+
+
+def _lock_for(out_dir: Path) -> Path:
+    """The lock file of an output folder: kept under build/ so figures/ holds only figures."""
+    digest = hashlib.sha256(str(Path(out_dir).resolve()).encode()).hexdigest()[:16]
+    return paths.BUILD / "locks" / f"figures-{digest}.lock"
 
 
 def _record(index: Path, name: str, caption: str, sources_text: str) -> None:
@@ -146,10 +170,11 @@ def _record(index: Path, name: str, caption: str, sources_text: str) -> None:
             rows = {r["figure"]: r for r in csv.DictReader(fh)}
     rows[name] = {"figure": name, "notebook": _notebook_for(name), "caption": caption,
                   "sources": sources_text.removeprefix("Sources: ")}
-    with open(index, "w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=INDEX_FIELDS, lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows[k] for k in sorted(rows))
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=INDEX_FIELDS, lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows[k] for k in sorted(rows))
+    _files.write_text(index, buf.getvalue())
 
 
 def _notebook_for(name: str) -> str:

@@ -15,7 +15,7 @@ import csv
 import html
 from pathlib import Path
 
-from . import paths
+from . import files, paths
 from .figures import FORMATS
 
 GALLERY = "README.md"
@@ -118,5 +118,5 @@ def write(figures_dir=None) -> Path:
     d = _dir(figures_dir)
     d.mkdir(parents=True, exist_ok=True)
     path = d / GALLERY
-    path.write_text(render(d), encoding="utf-8", newline="\n")
+    files.write_text(path, render(d))
     return path

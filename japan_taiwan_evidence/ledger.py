@@ -13,10 +13,10 @@ from .verdicts import (  # noqa: F401
 )
 
 
-def ledger(data_dir=None) -> pd.DataFrame:
-    """Every claim in data/claims.csv with its computed verdict."""
+def ledger(data_dir=None, params=None) -> pd.DataFrame:
+    """Every claim in data/claims.csv with its computed verdict (params: the knobs the checks use)."""
     reg = load_claims(data_dir)
-    rows = [evaluate(cid, data_dir).as_dict() for cid in reg["claim_id"]]
+    rows = [evaluate(cid, data_dir, params).as_dict() for cid in reg["claim_id"]]
     out = reg[["claim_id", "category", "claim", "claimed_value", "notebook"]].merge(
         pd.DataFrame(rows), on="claim_id")
     return out
@@ -50,13 +50,13 @@ def _claimed_text(row) -> str:
     return "; ".join(diplomacy.readable(t) for t in terms) if terms else ""
 
 
-def ledger_table(data_dir=None) -> pd.DataFrame:
+def ledger_table(data_dir=None, params=None) -> pd.DataFrame:
     """Every claim in register order with its verdict, ready to read or export (LEDGER_COLUMNS).
 
     `sources` are the IDs the check used; for a claim without a check, the register's evidence IDs.
     """
     reg = load_claims(data_dir)
-    led = ledger(data_dir).set_index("claim_id")
+    led = ledger(data_dir, params).set_index("claim_id")
     rows = []
     for _, c in reg.iterrows():
         v = led.loc[c["claim_id"]]
@@ -110,21 +110,26 @@ def ledger_markdown(table: pd.DataFrame) -> str:
     return "\n".join(out) + "\n"
 
 
-def export_ledger(figures_dir=None, data_dir=None, table: pd.DataFrame | None = None) -> list[str]:
-    """Write figures/05_claims_ledger.csv and .md (UTF-8, '\\n' line endings, no timestamps)."""
+def export_ledger(figures_dir=None, data_dir=None, table: pd.DataFrame | None = None, params=None) -> list[str]:
+    """Write 05_claims_ledger.csv and .md (UTF-8, '\\n' line endings, no timestamps), atomically.
+
+    They go where the run's figures go: figures/ for the default parameters, the variant folder otherwise.
+    """
     import csv
+    import io
     from pathlib import Path
 
-    from . import paths
-    out_dir = Path(figures_dir) if figures_dir is not None else paths.FIGURES
-    out_dir.mkdir(parents=True, exist_ok=True)
-    table = ledger_table(data_dir) if table is None else table
+    from . import files
+    from . import params as _params
+    out_dir = Path(figures_dir) if figures_dir is not None else _params.output_dir()
+    table = ledger_table(data_dir, params) if table is None else table
     csv_path, md_path = out_dir / "05_claims_ledger.csv", out_dir / "05_claims_ledger.md"
-    with open(csv_path, "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(LEDGER_COLUMNS)
-        w.writerows(table[LEDGER_COLUMNS].itertuples(index=False))
-    md_path.write_text(ledger_markdown(table), encoding="utf-8", newline="\n")
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(LEDGER_COLUMNS)
+    w.writerows(table[LEDGER_COLUMNS].itertuples(index=False))
+    files.write_text(csv_path, buf.getvalue())
+    files.write_text(md_path, ledger_markdown(table))
     written = [f"figures/{csv_path.name}", f"figures/{md_path.name}"]
     print("exported " + ", ".join(written))
     return written

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import os
 import re
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -207,6 +209,24 @@ _CACHE: dict[tuple, pd.DataFrame] = {}
 # Every file read in this process, as shown to users ('data/troops/personnel.csv'): the build records
 # them as the notebook's inputs, so a change to one data file re-runs only the notebooks that read it.
 _READ: set[Path] = set()
+
+
+def _record_data_opens() -> None:
+    """Record every file under data/ that this process opens (not only through read_table: the basemap
+    and any other reader count too). The build turns this on in each notebook's kernel (JTE_RECORD_INPUTS)
+    to learn which data files a notebook depends on."""
+    root = str(paths.DATA) + os.sep
+
+    def hook(event, args):
+        if event == "open" and args and isinstance(args[0], (str, bytes, os.PathLike)):
+            name = os.path.abspath(os.fsdecode(args[0]))
+            if name.startswith(root):
+                _READ.add(Path(name))
+    sys.addaudithook(hook)
+
+
+if os.environ.get("JTE_RECORD_INPUTS"):
+    _record_data_opens()
 
 
 def clear_cache() -> None:

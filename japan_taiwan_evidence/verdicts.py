@@ -10,6 +10,7 @@ reported as "not tested", never dropped.
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -118,14 +119,27 @@ NOT_TESTED_REASONS = {
 }
 
 
-def evaluate(claim_id: str, data_dir=None) -> Verdict:
-    """Run one claim's check; a claim without a check is 'not tested', with the reason why."""
+def evaluate(claim_id: str, data_dir=None, params=None) -> Verdict:
+    """Run one claim's check; a claim without a check is 'not tested', with the reason why.
+
+    params: the run's knobs (a dict or params.Params); each check receives those of its keyword
+    arguments that params names, so the ledger and a notebook judge with the same values.
+    """
     claim(claim_id, data_dir)  # unknown IDs fail loudly
     fn = CHECKS.get(claim_id)
     if fn is None:
         reason = NOT_TESTED_REASONS.get(claim_id, "no check function is registered for this claim")
         return Verdict(claim_id, NOT_TESTED, "", "", reason)
-    return fn(data_dir=data_dir)
+    return fn(data_dir=data_dir, **knobs_for(fn, params))
+
+
+def knobs_for(fn, params) -> dict:
+    """The entries of `params` that `fn` takes as keyword arguments."""
+    if params is None:
+        return {}
+    values = params.as_dict() if hasattr(params, "as_dict") else dict(params)
+    accepted = inspect.signature(fn).parameters
+    return {k: v for k, v in values.items() if k in accepted and k != "data_dir"}
 
 
 def within(measured: float, claimed: float, tolerance: float = ROUNDED_TOLERANCE) -> bool:

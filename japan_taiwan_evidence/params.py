@@ -1,0 +1,194 @@
+"""The knobs a user may change (core): one default per knob, per notebook, and the run's chosen values.
+
+Every notebook opens with a cell tagged ``parameters`` (the papermill convention) that assigns each of
+its knobs, then calls :func:`use` with them. ``use`` checks the names against :data:`KNOBS`, remembers
+the run's values (:func:`active`) and tells whether the run is a *variant*: any value that differs from
+the default. A variant never writes into figures/: :func:`output_dir` sends its figures to
+build/variants/<notebook>--<changed knobs>/, and the figure footers name the changed knobs.
+
+Package functions take knobs as explicit arguments; nothing binds a default at import. Code that needs
+a default reads it at call time with :func:`default`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import paths
+
+__all__ = ["Knob", "KNOBS", "DEFAULTS", "Params", "use", "active", "default", "output_dir", "parse_set",
+           "variant_label"]
+
+
+@dataclass(frozen=True)
+class Knob:
+    notebook: str
+    name: str
+    default: object
+    meaning: str
+    unit: str = ""
+    source_id: str = ""  # where the default comes from, when it is a sourced value
+
+
+# Each notebook's knobs. Add a knob here, in the notebook's parameters cell and as an argument of the
+# function that uses it; tests/test_params.py checks that the three agree.
+KNOBS: dict[str, dict[str, Knob]] = {}
+
+
+def knob(notebook: str, name: str, default, meaning: str, unit: str = "", source_id: str = "") -> Knob:
+    k = Knob(notebook, name, default, meaning, unit, source_id)
+    KNOBS.setdefault(notebook, {})[name] = k
+    return k
+
+
+# --- 01: US forces in Japan
+knob("01_us_forces_japan", "rounded_tolerance", 0.05,
+     "how far a record may be from a rounded claim ('roughly 54,000') and still match it", "fraction")
+knob("01_us_forces_japan", "first_year", 1950, "first year shown in the personnel chart", "year")
+knob("01_us_forces_japan", "last_year", None, "last year shown in the personnel chart (None: the latest report)",
+     "year")
+# --- 03: the missiles of 4 August 2022
+knob("03_missile_strikes_2022", "inside_share", 0.5,
+     "a zone counts as inside Japan's claimed EEZ when more than this share of its area lies inside",
+     "fraction")
+# --- 05: the claims ledger (the knobs of every check it evaluates)
+knob("05_claims_ledger", "rounded_tolerance", 0.05,
+     "how far a record may be from a rounded claim and still match it (C13, C14)", "fraction")
+knob("05_claims_ledger", "inside_share", 0.5,
+     "share of a zone's area inside Japan's claimed EEZ for the zone to count as inside (C11)", "fraction")
+
+
+def defaults(notebook: str) -> dict:
+    """{name: default} for one notebook."""
+    if notebook not in KNOBS:
+        raise KeyError(f"no parameters are declared for notebook {notebook!r}; known: {sorted(KNOBS)}")
+    return {k: v.default for k, v in KNOBS[notebook].items()}
+
+
+class _Defaults(dict):
+    def __missing__(self, notebook):
+        return defaults(notebook)
+
+
+DEFAULTS = _Defaults()
+
+
+def default(name: str, notebook: str | None = None):
+    """A knob's default, read at call time (from the given notebook, else the first that declares it)."""
+    for nb, knobs in KNOBS.items():
+        if (notebook is None or nb == notebook) and name in knobs:
+            return knobs[name].default
+    raise KeyError(f"no knob {name!r} is declared in japan_taiwan_evidence/params.py")
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, float) or isinstance(b, float):
+        try:
+            return float(a) == float(b)
+        except (TypeError, ValueError):
+            return False
+    return a == b
+
+
+@dataclass(frozen=True)
+class Params:
+    """One run's parameters: attribute access by knob name (lower case)."""
+    notebook: str
+    values: dict = field(default_factory=dict)
+
+    def __getattr__(self, name):
+        values = object.__getattribute__(self, "values")
+        if name in values:
+            return values[name]
+        raise AttributeError(name)
+
+    def as_dict(self) -> dict:
+        return dict(self.values)
+
+    def changed(self) -> dict:
+        """The knobs whose value differs from the default: {name: (value, default)}."""
+        base = defaults(self.notebook)
+        return {k: (v, base[k]) for k, v in self.values.items() if not _same(v, base[k])}
+
+    @property
+    def is_variant(self) -> bool:
+        return bool(self.changed())
+
+    def describe_changes(self) -> str:
+        """'inside_share=0.04 (default 0.5)'; empty for the default run."""
+        return ", ".join(f"{k}={_show(v)} (default {_show(d)})" for k, (v, d) in sorted(self.changed().items()))
+
+
+def _show(v) -> str:
+    return "None" if v is None else f"{v:g}" if isinstance(v, float) else str(v)
+
+
+_ACTIVE: Params | None = None
+
+
+def use(notebook: str, **values) -> Params:
+    """Declare this run's parameters (called by each notebook right after its parameters cell).
+
+    Names may be given in upper case, as the notebook's variables are. Unknown names are an error;
+    knobs not given keep their default.
+    """
+    global _ACTIVE
+    known = defaults(notebook)
+    chosen = dict(known)
+    for name, value in values.items():
+        key = name.lower()
+        if key not in known:
+            raise KeyError(f"{notebook}: unknown parameter {name!r}; the parameters are {sorted(known)}")
+        chosen[key] = value
+    _ACTIVE = Params(notebook, chosen)
+    if _ACTIVE.is_variant:
+        print(f"Variant run ({_ACTIVE.describe_changes()}): figures go to "
+              f"{paths.relative(variant_dir(_ACTIVE))}/, not figures/.")
+    return _ACTIVE
+
+
+def active() -> Params | None:
+    return _ACTIVE
+
+
+def reset() -> None:
+    global _ACTIVE
+    _ACTIVE = None
+
+
+def variant_label(p: Params) -> str:
+    """'inside_share=0.04,first_year=2010': changed knobs, sorted, safe as a folder name."""
+    parts = [f"{k}={_show(v)}" for k, (v, _) in sorted(p.changed().items())]
+    return re.sub(r"[^A-Za-z0-9=,._-]", "_", ",".join(parts))
+
+
+def variant_dir(p: Params) -> Path:
+    return paths.BUILD / "variants" / f"{p.notebook}--{variant_label(p)}"
+
+
+def output_dir() -> Path:
+    """Where this run's figures go: figures/ for the default parameters, the variant folder otherwise."""
+    p = active()
+    if p is not None and p.is_variant:
+        return variant_dir(p) / "figures"
+    return paths.FIGURES
+
+
+def parse_set(text: str) -> dict:
+    """'inside_share=0.04 first_year=2010' (spaces or commas between) -> {'inside_share': 0.04, ...}."""
+    out = {}
+    for item in re.split(r"[\s,]+", text.strip()):
+        if not item:
+            continue
+        if "=" not in item:
+            raise ValueError(f"expected name=value, found {item!r}")
+        name, raw = item.split("=", 1)
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            value = None if raw == "None" else raw
+        out[name.strip().lower()] = value
+    return out
