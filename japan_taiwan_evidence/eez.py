@@ -6,7 +6,7 @@ within 200 nautical miles of the baselines, cut back to the median line where th
 
 1. The coastline of the offline basemap stands in for Japan's legal baselines (low-water line and any
    straight baselines). Straight baselines would push the zone outwards; a generalised coastline
-   (vertices ~1.3 km apart) moves it by up to a few hundred metres either way.
+   (vertices 1.2-1.5 km apart, data/basemap/README.md) moves it by up to a few hundred metres either way.
 2. Every feature with ``iso_a3 == "JPN"`` counts as Japanese land, including the Senkaku/Diaoyu
    islands, as in Japan's claim. The PRC and Taiwan dispute this, and the PRC says there is no
    Japanese EEZ in these waters at all until a boundary is agreed.

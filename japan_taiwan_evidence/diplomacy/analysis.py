@@ -9,7 +9,6 @@ the check functions.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -17,6 +16,7 @@ import pandas as pd
 from ..validate import DataError, date_bounds, split_ids
 from ..verdicts import load_claims
 from .tables import EVENT_TEXT_KEYS, load_events
+from .terms import TAGS, TERMS, Term  # noqa: F401  (re-exported: jte.diplomacy.TERMS)
 
 # Actors whose words are the position of a state or its ruling party. 'quasi_official' (the JTEA)
 # acts for Japan but does not set policy; media and analysts report or interpret.
@@ -27,67 +27,13 @@ PLAN_KEY = "person_status_planned"
 POSTED_KEY = "person_status_posted"
 
 
-@dataclass(frozen=True)
-class Term:
-    """How a claimed term (data/claims.csv, claimed_terms) is recognised in the records.
-
-    key_types / agree: the term is borne out by a record whose key_type is one of key_types and whose
-    key_value is in agree; any other value of those key types contradicts it.
-    pattern: for terms with no record vocabulary, words looked for in the record's `what` paraphrase
-    (such a term can be found, never contradicted).
-    absence: the term says something does not exist. With no record either way it rests on the
-    absence of contrary records; only an official record of the claimed country stating the negative
-    (a value in agree) bears it out.
-    official: count only records by OFFICIAL_ACTORS of the claim's countries, for agreement and
-    (except in an absence claim, which anyone may contradict) for contradiction.
-    exclusive: other values of the key types contradict the term. False for list-like keys (a study
-    makes many recommendations: one does not contradict another).
-    """
-    label: str
-    key_types: tuple[str, ...] = ()
-    agree: frozenset = frozenset()
-    pattern: str | None = None
-    absence: bool = False
-    official: bool = False
-    exclusive: bool = True
-
-
-def _recommendation(slug: str, label: str) -> Term:
-    return Term(label, ("recommendation",), frozenset({slug}), exclusive=False)
-
-
-TERMS: dict[str, Term] = {
-    "foip_commitment": Term("Japan's Free and Open Indo-Pacific vision", pattern=r"Free and Open Indo-Pacific",
-                            official=True),
-    "no_stated_aid_pledge": Term("no stated pledge to aid Taiwan", ("aid_pledge",),
-                                 frozenset({"none", "not_stated"}), absence=True, official=True),
-    "not_enacted": Term("no Japanese law on the TRA model enacted", ("jp_tra_status",),
-                        frozenset({"proposed", "not_enacted"})),
-    "no_legal_basis_military_cooperation": Term("no legal basis for military cooperation",
-                                                ("legal_basis_military_cooperation",), frozenset({"none"}),
-                                                absence=True, official=True),
-    "prior_consultation": Term("prior consultation", pattern=r"prior consultation"),
-    "no_arms_sales": Term("no Japanese arms sales to Taiwan", ("arms_transfers_jpn_to_twn",),
-                          frozenset({"none"}), absence=True, official=True),
-    "non_governmental_working_level": Term("non-governmental, working-level relations",
-                                           ("relationship_status",),
-                                           frozenset({"non_governmental_working_level"}), official=True),
-    "all_hit_targets": Term("every missile hit its target", ("outcome_claimed",), frozenset({"all_hit_targets"}),
-                            official=True),
-    "expand_emergency_management_exchange": _recommendation(
-        "expand_emergency_management_exchange", "continue and widen the emergency-management exchange"),
-    "gctf_disaster_coordination": _recommendation("gctf_disaster_coordination",
-                                                  "use GCTF to coordinate disaster management"),
-    "site_visits": _recommendation("site_visits", "in-person site visits"),
-}
-
-
 @dataclass
 class TermResult:
     term: str
     status: str          # 'matched', 'mixed', 'contrary', 'stated_negative', 'no_contrary', 'no_record'
     agree: pd.DataFrame
     contrary: pd.DataFrame
+    related: pd.DataFrame | None = None  # records tagged with a related wording (Term.related), for display
 
     @property
     def label(self) -> str:
@@ -191,16 +137,27 @@ def source_ids(*frames: pd.DataFrame) -> list[str]:
     return sorted(ids)
 
 
+def tagged(df: pd.DataFrame, tags) -> pd.DataFrame:
+    """Records whose `terms` column lists any of `tags`."""
+    tags = {tags} if isinstance(tags, str) else set(tags)
+    return where(df, df["terms"].map(lambda cell: bool(tags & set(split(cell)))))
+
+
 def match_term(df: pd.DataFrame, term: str, countries=None) -> TermResult:
-    """Compare one claimed term with the records `df` (already limited to the claim) by its Term rule."""
+    """Compare one claimed term with the records `df` (already limited to the claim) by its Term rule.
+
+    Only structured fields decide: the record's key (key_type, key_value) or its `terms` tags; the `what`
+    paraphrase is never searched, so rewording it cannot change a verdict.
+    """
     if term not in TERMS:
         raise KeyError(f"no rule for claimed term {term!r}: add it to diplomacy.TERMS")
     rule = TERMS[term]
     pool = official(df, countries) if rule.official else df
     empty = df.iloc[0:0]
-    if rule.pattern:
-        hits = pool[pool["what"].str.contains(rule.pattern, flags=re.IGNORECASE, regex=True)]
-        return TermResult(term, "matched" if len(hits) else "no_record", hits, empty)
+    if rule.tagged:
+        hits = tagged(pool, term)
+        near = tagged(pool, rule.related) if rule.related else empty
+        return TermResult(term, "matched" if len(hits) else "no_record", hits, empty, near)
     # A claim about what officials say is contradicted only by officials; an absence claim ("no arms
     # sales") by a record from anyone. Agreement always comes from the pool the rule allows.
     against = df if rule.absence else pool

@@ -80,6 +80,30 @@ def _terms_verdict(results: list[analysis.TermResult]) -> str:
     return CAVEATS
 
 
+def _term_reason(r: analysis.TermResult) -> str:
+    """One clause of a verdict's reasoning for one term, from the same result the verdict is built on."""
+    return {
+        "matched": lambda: f"'{r.label}' is on record ({analysis.listing(r.agree, False)})",
+        "stated_negative": lambda: f"'{r.label}' is stated by {analysis.listing(r.agree)}",
+        "no_contrary": lambda: (f"'{r.label}' asserts an absence: no record, official or not, shows the "
+                                f"contrary, and no official record states it"),
+        "no_record": lambda: f"'{r.label}': nothing in the records bears on it",
+        "contrary": lambda: f"'{r.label}' is contradicted by {analysis.listing(r.contrary)}",
+        "mixed": lambda: (f"'{r.label}' is borne out by {analysis.listing(r.agree, False)} but contradicted by "
+                          f"{analysis.listing(r.contrary)}"),
+    }[r.status]()
+
+
+# Reasons that decide a verdict come first: a contradiction, then a disagreement, then what rests on absence.
+_REASON_ORDER = {"contrary": 0, "mixed": 1, "no_contrary": 2, "no_record": 3, "stated_negative": 4, "matched": 5}
+
+
+def terms_reasoning(results: list[analysis.TermResult], note: str = "") -> str:
+    """The reasoning of a terms verdict: every term's clause, deciding ones first, then the check's note."""
+    clauses = [_term_reason(r) for r in sorted(results, key=lambda r: _REASON_ORDER[r.status])]
+    return "; ".join(clauses + ([note] if note else []))
+
+
 def _terms_check(claim_id: str, data_dir=None, extra_measured: str = "", note: str = "") -> Verdict:
     """A claim made only of terms (C03, C05, C16, C18): compare each term, combine by TERMS_RULE."""
     ask = _ask(claim_id, data_dir)
@@ -89,19 +113,10 @@ def _terms_check(claim_id: str, data_dir=None, extra_measured: str = "", note: s
     measured = "; ".join(_describe_term(r) for r in results)
     if extra_measured:
         measured += "; " + extra_measured
-    reasons = []
-    for r in results:
-        if r.status == "no_contrary":
-            reasons.append(f"'{r.label}' asserts an absence: no record, official or not, shows the contrary, "
-                           f"and no official record states it")
-        elif r.status == "no_record":
-            reasons.append(f"'{r.label}': nothing in the records bears on it")
-    if note:
-        reasons.append(note)
     rule = TERMS_RULE + f"; records dated up to {ARTICLE_YEAR}, the article's year"
     # An absence is established by the records searched, so all the claim's records are its sources.
     ids = analysis.source_ids(recs)
-    return Verdict(claim_id, verdict, measured, rule, "; ".join(reasons) or "every term is borne out", ids)
+    return Verdict(claim_id, verdict, measured, rule, terms_reasoning(results, note), ids)
 
 
 @check("C01")
@@ -170,7 +185,7 @@ def check_c02(data_dir=None) -> Verdict:
 def check_c03(data_dir=None) -> Verdict:
     """Japan committed to FOIP, silent on whether it would help Taiwan."""
     recs = analysis.official(records_for("C03", data_dir), _ask("C03", data_dir).countries)
-    statements = recs[~recs["what"].str.contains(analysis.TERMS["foip_commitment"].pattern, regex=True)]
+    statements = recs[~recs["event_id"].isin(analysis.tagged(recs, "foip_commitment")["event_id"])]
     return _terms_check("C03", data_dir,
                         extra_measured=f"other official Japanese records searched: {analysis.listing(statements, False)}")
 
@@ -222,10 +237,7 @@ def check_c12(data_dir=None) -> Verdict:
     if len(others):
         measured += f"; other kinds of record, for comparison: {analysis.listing(others)}"
     ids = analysis.source_ids(*[r.agree for r in results], *[r.contrary for r in results], others)
-    verdict = _terms_verdict(results)
-    reasoning = ("the statement says what the claim reports" if verdict == SUPPORTED
-                 else "see the term comparison")
-    return Verdict("C12", verdict, measured, rule, reasoning, ids)
+    return Verdict("C12", _terms_verdict(results), measured, rule, terms_reasoning(results), ids)
 
 
 @check("C15")
@@ -386,24 +398,26 @@ def check_c20(data_dir=None) -> Verdict:
 
 
 def _study_check(claim_id: str, data_dir=None) -> Verdict:
-    """C26/C27: the GTI study. Compare the claimed month and kind, then the recommendations (terms)."""
+    """C26/C27: the GTI study. The substance is what it recommends (the claimed terms); its month and kind
+    only identify it, so they can make the claim differ but never support it on their own."""
     ask = _ask(claim_id, data_dir)
     recs = records_for(claim_id, data_dir)
     reports = recs[recs["kind"] == "report"]
     results = [analysis.match_term(recs, t) for t in ask.terms]
     partial = analysis.where(reports, reports["flag"].map(lambda f: "partial_copy" in analysis.split(f)))
-    rule = ("the claim's month and kind (where given) are compared with the study's record, and each claimed "
-            "recommendation (a term) with the records of the study's recommendations: supported if all "
-            "match; differs if any contradicts; supported with caveats if month and kind, or some "
-            "recommendations, match but a recommendation is not on record; not testable if only unrecorded "
-            "recommendations are claimed")
-    parts, ok = [], True
+    rule = ("the claim's substance is what the study recommends: each claimed recommendation (a term) is compared "
+            "with the records of the study's recommendations. Supported if every one is on record; differs if a "
+            "record contradicts one, or if the study on record has another month or kind than the claim gives; "
+            "supported with caveats if some are on record and the rest are unread; not testable with this data "
+            "if none is on record (the month and kind then only identify the study, they do not test what it says)")
+    parts, mismatch = [], []
     if ask.value:
         dates = set(reports["date"].dropna())
-        ok &= ask.value in dates
+        if ask.value not in dates:
+            mismatch.append(f"the study on record is dated {', '.join(sorted(dates)) or 'nowhere'}, not {ask.value}")
         parts.append(f"study dated {', '.join(sorted(dates)) or 'nothing on record'} (claimed {ask.value})")
-    if ask.kind:
-        ok &= (recs["kind"] == ask.kind).any()
+    if ask.kind and not (recs["kind"] == ask.kind).any():
+        mismatch.append(f"no record of the study is a {ask.kind}")
     parts += [_describe_term(r) for r in results]
     measured = "; ".join(parts)
     why_missing = (f"only part of the study was read ({analysis.listing(partial, False)}; "
@@ -411,16 +425,17 @@ def _study_check(claim_id: str, data_dir=None) -> Verdict:
                    if len(partial) else "no record of its recommendations")
     ids = analysis.source_ids(reports, *[r.agree for r in results], *[r.contrary for r in results])
     statuses = {r.status for r in results}
-    if "contrary" in statuses or not ok:
-        return Verdict(claim_id, DIFFERS, measured, rule, "the records contradict part of the claim", ids)
+    if mismatch or "contrary" in statuses:
+        return Verdict(claim_id, DIFFERS, measured, rule, "; ".join(mismatch + [
+            _term_reason(r) for r in results if r.status == "contrary"]), ids)
     if statuses <= {"matched"}:
-        return Verdict(claim_id, SUPPORTED, measured, rule, "month, kind and recommendations match", ids)
-    if ask.value or ask.kind or "matched" in statuses:
-        checked = "the study's month and kind match" if (ask.value or ask.kind) else "some recommendations match"
+        return Verdict(claim_id, SUPPORTED, measured, rule, terms_reasoning(results), ids)
+    if "matched" in statuses:
         return Verdict(claim_id, CAVEATS, measured, rule,
-                       f"{checked}; other recommendations are unchecked: {why_missing}", ids)
-    return Verdict(claim_id, NOT_TESTABLE, measured, rule,
-                   f"the claim is about the study's recommendations, which are not on record: {why_missing}", ids)
+                       f"{terms_reasoning(results)}; the rest is unchecked: {why_missing}", ids)
+    about = ("the study is identified as claimed (month and kind), but the claim is about its recommendations"
+             if (ask.value or ask.kind) else "the claim is about the study's recommendations")
+    return Verdict(claim_id, NOT_TESTABLE, measured, rule, f"{about}, which are not on record: {why_missing}", ids)
 
 
 @check("C26")

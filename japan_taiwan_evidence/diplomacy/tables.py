@@ -8,6 +8,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..verdicts import load_claims
+from .terms import TAGS
 from ..validate import (  # noqa: F401
     LAT, LON, DataError, Table, add_bounds, agrees_with_published, bool_text, check_end_after_start,
     check_precision, date_bounds, dms_check, dms_to_decimal, flag_list, is_iso, iso3, iso_date, one_of,
@@ -59,6 +60,10 @@ EVENTS_SCHEMA = pa.DataFrameSchema(
         "what": pa.Column(str),
         "key_value": pa.Column(str, nullable=True),
         "key_type": pa.Column(str, one_of(EVENT_KEY_TYPES), nullable=True),
+        # The claimed terms a record bears out by its content, as tags (diplomacy/terms.py, Term.tagged):
+        # matching reads these, never the wording of `what`.
+        "terms": pa.Column(str, pa.Check(lambda s: s.map(lambda v: set(split_ids(v)) <= TAGS),
+                                         error=f"';'-separated term tags from {sorted(TAGS)}"), nullable=True),
         "claim_ids": pa.Column(str, pa.Check.str_matches(r"^C\d{2}(;C\d{2})*$",
                                                          error="';'-separated claim IDs like 'C17;C18'")),
         "flag": pa.Column(str, flag_list(EVENT_FLAGS), nullable=True),

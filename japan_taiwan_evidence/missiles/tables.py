@@ -152,6 +152,8 @@ def load_places(data_dir=None) -> pd.DataFrame:
 
 RANGES_SCHEMA = pa.DataFrameSchema(
     {
+        # A short ID: notebook 04's knob for the system's range is named <system_id>_range_km (params.py).
+        "system_id": pa.Column(str, pa.Check.str_matches(r"^[a-z][a-z0-9]*$", error="a short lower-case ID like 'df21'")),
         "system": pa.Column(str),
         "range_min_km": pa.Column(float, pa.Check.gt(0, error="a range > 0 km")),
         "range_max_km": pa.Column(float, pa.Check.gt(0, error="a range > 0 km")),
@@ -164,7 +166,7 @@ RANGES_SCHEMA = pa.DataFrameSchema(
     strict=True, coerce=True,
 )
 
-RANGES = register("missiles_2022/ranges.csv", RANGES_SCHEMA, ["system"],
+RANGES = register("missiles_2022/ranges.csv", RANGES_SCHEMA, ["system_id"],
                   "Published ranges of PLA ballistic missiles (open-source estimates, with a quality flag)")
 
 

