@@ -14,14 +14,13 @@ import shutil
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import nbformat  # noqa: E402
-import pytest  # noqa: E402
-from nbclient import NotebookClient  # noqa: E402
+import matplotlib.pyplot as plt
+import nbformat
+import pytest
+from conftest import read_rows, write_rows
+from nbclient import NotebookClient
 
-from japan_taiwan_evidence import figures, ledger, missiles, params, paths, reach, sources, verdicts  # noqa: E402
-
-from conftest import read_rows, write_rows  # noqa: E402
+from japan_taiwan_evidence import figures, ledger, missiles, params, paths, reach, sources, verdicts
 
 STEMS = ["03_missile_strikes_2022", "04_reach_and_distance", "05_claims_ledger"]
 

@@ -2,11 +2,10 @@
 verdict and its reasoning move together; matching reads structured fields, never our paraphrases."""
 
 import pytest
+from conftest import edit_cell, find_row, read_rows, write_rows
 
 from japan_taiwan_evidence import diplomacy, sources, verdicts
 from japan_taiwan_evidence.validate import DataError
-
-from conftest import edit_cell, find_row, read_rows, write_rows
 
 EVENTS = "diplomacy/events.csv"
 ZONES = "missiles_2022/zones.csv"
@@ -26,11 +25,11 @@ def _add_event(data_dir, **cells):
 
 # A contrary official record, as a source confirming the remark attributed to Deputy PM Aso would be entered.
 # Only its structure matters here: the test's record is invented and never committed.
-CONTRARY_PLEDGE = dict(event_id="test-pledge-2021-07", date="2021-07-05", date_precision="day", kind="statement",
-                       actor="Test Deputy Prime Minister", actor_type="government", actor_country="JPN",
-                       what="Test record: Japan and the US would defend Taiwan together",
-                       key_value="joint_defence_stated", key_type="aid_pledge", claim_ids="C03",
-                       source_id="diplomacy-D11")
+CONTRARY_PLEDGE = {"event_id": "test-pledge-2021-07", "date": "2021-07-05", "date_precision": "day",
+                   "kind": "statement", "actor": "Test Deputy Prime Minister", "actor_type": "government",
+                   "actor_country": "JPN", "what": "Test record: Japan and the US would defend Taiwan together",
+                   "key_value": "joint_defence_stated", "key_type": "aid_pledge", "claim_ids": "C03",
+                   "source_id": "diplomacy-D11"}
 
 
 # ------------------------------------------------------------------ item 5: reasoning from the same results

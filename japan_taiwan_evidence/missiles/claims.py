@@ -166,8 +166,8 @@ def check_c11(data_dir=None, inside_share: float | None = None) -> Verdict:
     unplaced = ([f"no zone for {', '.join(n['no_zone'])}"] if n["no_zone"] else []) + (
         [f"no MOD statement for {', '.join(n['no_mod_flag'])}"] if n["no_mod_flag"] else [])
     presumed = table.loc[table["zone_basis"] == "presumed", "launch_id"].tolist()
-    basis = ([f"the zones of {', '.join(presumed)} are presumed, not matched from MOD's wording, so the "
-              "agreement on them rests on that presumption"] if presumed else [])
+    basis = ([(f"the zones of {', '.join(presumed)} are presumed, not matched from MOD's wording, so the "
+               "agreement on them rests on that presumption")] if presumed else [])
     if n["per_mod"] != claimed:
         return Verdict("C11", DIFFERS, measured, rule,
                        "; ".join([f"MOD's data count {n['per_mod']} missiles inside Japan's EEZ, not {claimed}",
