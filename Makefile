@@ -1,6 +1,8 @@
 # The project's front door. Every target creates .venv from requirements.txt first if it is missing.
-#   make figures   execute the notebooks (only those whose inputs changed) and write figures/
-#   make test      unit, data and provenance tests, then strict nbval on every notebook
+#   make figures   execute the notebooks (only those whose inputs changed), in parallel, and write figures/
+#                  (JOBS=1 for one at a time)
+#   make test      unit, data and provenance tests, then strict nbval on every notebook, in parallel
+#   make variant NB=03 SET="inside_share=0.04"   run a notebook with other parameters -> build/variants/
 #   make lab       JupyterLab on 127.0.0.1 with the project kernel (URL with token printed)
 #   make e2e       every notebook run through JupyterLab in headless Chromium -> build/e2e/
 #   make bench     timings and memory -> build/bench.json
@@ -12,8 +14,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 READY  := $(VENV)/.ready
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+# pytest-xdist: one worker per core; a notebook's cells stay together on one worker (loadfile).
+XDIST  := -n $(or $(JOBS),auto) --dist loadfile
 
-.PHONY: figures test lab bench report clean distclean venv freeze datapackage e2e
+.PHONY: figures test lab bench report clean distclean venv freeze datapackage e2e variant
 
 venv: $(READY)
 
@@ -27,10 +31,14 @@ $(READY): requirements.txt pyproject.toml
 	@touch $(READY)
 
 figures: $(READY)
-	$(BIN)/python tools/run_notebooks.py
+	$(BIN)/python tools/run_notebooks.py $(if $(JOBS),--jobs $(JOBS))
 
 test: $(READY)
-	$(BIN)/python -m pytest $(NBVAL) tests notebooks
+	$(BIN)/python -m pytest $(XDIST) $(NBVAL) tests notebooks
+
+variant: $(READY)
+	@test -n "$(NB)" || { echo 'usage: make variant NB=03 SET="inside_share=0.04"'; exit 2; }
+	$(BIN)/python tools/variant.py $(NB) $(SET)
 
 lab: $(READY)
 	$(BIN)/python tools/lab.py
