@@ -8,14 +8,13 @@ import csv
 import hashlib
 import re
 
+import dmdc_workbooks as wbk
 import openpyxl
 import pytest
 
 from japan_taiwan_evidence import paths
 from japan_taiwan_evidence.ingest import dmdc, dmdc_read
 from japan_taiwan_evidence.ingest.dmdc_read import WorkbookError
-
-import dmdc_workbooks as wbk
 
 RAW = sorted((paths.DATA / "raw" / "dmdc").glob("*.xlsx"))
 

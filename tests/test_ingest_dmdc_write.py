@@ -7,15 +7,14 @@ import hashlib
 import http.server
 import threading
 
+import dmdc_workbooks as wbk
 import pytest
 
-from japan_taiwan_evidence import datapackage, datasets
+from japan_taiwan_evidence import claims, datapackage, datasets, troops
 from japan_taiwan_evidence.ingest import dmdc, dmdc_fetch
 from japan_taiwan_evidence.ingest.dmdc import IngestError
 from japan_taiwan_evidence.ingest.dmdc_fetch import DownloadError
 from japan_taiwan_evidence.validate import DataError
-
-import dmdc_workbooks as wbk
 
 
 def _tree(d) -> dict:
@@ -138,11 +137,24 @@ def test_a_total_that_is_not_the_sum_of_the_services_is_kept_and_flagged(data_co
     assert "earlier value 55636 (troops-S01) replaced" in rows["total_active_duty"]["note"]
 
 
+def test_the_ledger_and_the_latest_report_follow(data_copy, tmp_path):
+    # C13 compares the article with every report of 2022: a workbook for 2022-09 changes what it measures.
+    dmdc.ingest(wbk.build(tmp_path, "2022-09", "2022"), data_copy, replace=True)
+    total = sum(wbk.JAPAN[c] for c in wbk.ERAS["2022"][2])
+    verdict = claims.evaluate("C13", data_copy)
+    assert f"2022-09: {total:,}" in verdict.measured
+    assert "dmdc-2022-09" in verdict.source_ids
+    # Notebook 04 prints the latest report and cites its source.
+    dmdc.ingest(wbk.build(tmp_path, "2026-03", "2024"), data_copy)
+    latest = troops.latest_report(datasets.load_personnel(data_copy))
+    assert (latest["report_date"], latest["source_id"]) == ("2026-03", "dmdc-2026-03")
+
+
 BAD = {
-    "no_japan": dict(japan_section="none"),
-    "as_of": dict(as_of="As of December 31, 2025"),
-    "text": dict(japan_cell=(4, "lots")),
-    "formula": dict(formula_in_japan=True),
+    "no_japan": {"japan_section": "none"},
+    "as_of": {"as_of": "As of December 31, 2025"},
+    "text": {"japan_cell": (4, "lots")},
+    "formula": {"formula_in_japan": True},
 }
 
 
@@ -180,7 +192,7 @@ def test_the_command_line(data_copy, tmp_path, capsys):
 # ---------------------------------------------------------------------------------------------
 
 class _Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 (http.server's name)
+    def do_GET(self):
         fixture = self.server.fixture
         kind = self.path.split("/")[1]
         if kind == "ok" and fixture.name in self.path and "groupName=milRegionCountry" in self.path:

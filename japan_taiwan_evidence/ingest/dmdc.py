@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import inspect
 import io
+import itertools
 import json
 import re
+import shutil
 import sys
 import tempfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from .. import claims, datapackage, datasets, files, paths
@@ -110,8 +113,8 @@ def source_row(report: dmdc_read.Report, accessed: str, note: str = "") -> dict:
     if report.drs:
         given.append(f"DRS# {report.drs}")
     notes = [f"workbook data/{RAW_DIR}/{report.file_name}: {report.size} bytes; sha256 {report.sha256}",
-             f"Japan = row {report.japan_row} ({report.label}) of the overseas section; header at row "
-             f"{report.header_row}"]
+             (f"Japan = row {report.japan_row} ({report.label}) of the overseas section; header at row "
+             f"{report.header_row}")]
     if published != report.file_name:
         notes.append(f"DMDC publishes the file as {published}")
     if note:
@@ -167,7 +170,7 @@ def _merge_personnel(records, header, new_rows, period) -> list[str]:
     new = [_line(header, r) for r in new_rows]
     if mine:
         at = mine[0]  # where the old rows were
-    elif all(_key(a) <= _key(b) for (_, a), (_, b) in zip(records, records[1:])):
+    elif all(_key(a) <= _key(b) for (_, a), (_, b) in itertools.pairwise(records)):
         first = _key(new_rows[0])[:3]
         at = next((i for i, (_, r) in enumerate(kept) if _key(r)[:3] > first), len(kept))
     else:
@@ -210,7 +213,10 @@ def _shadow(d: Path, root: Path, writes: dict[Path, bytes], deletes: list[Path])
         if src.is_dir() or "external" in rel.parts or src in writes or src in deletes:
             continue
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).symlink_to(src.resolve())
+        try:
+            (root / rel).symlink_to(src.resolve())
+        except OSError:  # no symlinks on this file system: a copy does as well
+            shutil.copyfile(src, root / rel)
     for src, data in writes.items():
         (root / src.relative_to(d)).parent.mkdir(parents=True, exist_ok=True)
         (root / src.relative_to(d)).write_bytes(data)
@@ -223,6 +229,8 @@ def plan(path, data_dir=None, accessed: str | None = None, replace: bool = False
     path = Path(path)
     report = dmdc_read.read(path)
     data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != report.sha256:
+        raise IngestError(report.file_name, "the file to stay the same while it is read (it changed)")
     period, sid = report.period, source_id(report.period)
     shown_file = report.file_name
 
@@ -237,7 +245,7 @@ def plan(path, data_dir=None, accessed: str | None = None, replace: bool = False
     elif old_src is not None and report.sha256 in old_src["notes"]:
         accessed = old_src["accessed"]  # the same file again: keep the date it was first fetched
     else:
-        accessed = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc).date().isoformat()
+        accessed = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).date().isoformat()
     new_src = source_row(report, accessed, note)
     if old_src is not None and report.sha256 in old_src["notes"] and not note:
         new_src["notes"] = old_src["notes"]  # the same file again: keep what was noted about the copy
@@ -313,7 +321,7 @@ def ingest_period(period: str, data_dir=None, accessed: str | None = None, repla
     with tempfile.TemporaryDirectory(prefix="jte-dmdc-") as tmp:
         path = Path(tmp) / name
         path.write_bytes(data)
-        accessed = accessed or datetime.now(timezone.utc).date().isoformat()
+        accessed = accessed or datetime.now(UTC).date().isoformat()
         return ingest(path, data_dir, accessed, replace, note)
 
 
@@ -385,8 +393,20 @@ def main(argv=None) -> int:
     return 0
 
 
-__all__ = ["ingest", "ingest_period", "plan", "apply", "personnel_rows", "source_row", "summary",
-           "notebooks_reading_personnel", "IngestError", "WorkbookError", "DownloadError", "main"]
+__all__ = [
+    "DownloadError",
+    "IngestError",
+    "WorkbookError",
+    "apply",
+    "ingest",
+    "ingest_period",
+    "main",
+    "notebooks_reading_personnel",
+    "personnel_rows",
+    "plan",
+    "source_row",
+    "summary",
+]
 
 if __name__ == "__main__":
     sys.exit(main())
