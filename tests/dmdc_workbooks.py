@@ -83,6 +83,8 @@ def build(path: Path, period: str, era: str, *, japan: dict | None = None, japan
         us.insert(2, overseas.pop(2))
     elif japan_section == "none":
         overseas.pop(2)
+    elif japan_section == "both":  # a made-up U.S.-section JAPAN row, to show it is never taken
+        us.insert(2, ("JAPAN", {"ARMY": 3, "NAVY": 4}))
     if starred:
         overseas.insert(0, ("AFGHANISTAN*", None))
     overseas.append(("ZZ-UNKNOWN", {"NAVY": 30}))
@@ -119,8 +121,8 @@ def build(path: Path, period: str, era: str, *, japan: dict | None = None, japan
     ws.cell(r + 3, 1, "Prepared by the Defense Manpower Data Center on January 1, 2030.")
     ws.cell(r + 4, 1, "DRS# 12345")
 
-    japan_row = next(i for i in range(header + 2, r) if ws.cell(i, 2).value == "JAPAN") \
-        if japan_section != "none" else None
+    japan_rows = [i for i in range(header + 2, r) if ws.cell(i, 2).value == "JAPAN"]
+    japan_row = japan_rows[-1] if japan_rows else None  # the overseas one where there are two
     if japan_cell is not None:
         column, value = japan_cell
         ws.cell(japan_row, column).value = value

@@ -122,6 +122,9 @@ def test_each_era_is_read_by_its_header_text(tmp_path, era, period, header, star
 
 def test_labels_in_both_sections_are_kept_apart(tmp_path):
     # GEORGIA and GUAM are in both sections; a JAPAN row in the U.S. section is not Japan.
+    r = dmdc_read.read(wbk.build(tmp_path, "2026-03", "2024", japan_section="both"))
+    assert (r.value("army"), r.value("navy")) == (wbk.JAPAN["ARMY"], wbk.JAPAN["NAVY"])
+    assert r.japan_row > 12  # the overseas row, after UNITED STATES TOTAL
     path = wbk.build(tmp_path, "2026-03", "2024", japan_section="us")
     with pytest.raises(WorkbookError, match="JAPAN only in the UNITED STATES section"):
         dmdc_read.read(path)
