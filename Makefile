@@ -7,6 +7,8 @@
 #   make e2e       every notebook run through JupyterLab in headless Chromium -> build/e2e/
 #   make bench     timings and memory -> build/bench.json
 #   make report    offline HTML report -> build/report/
+#   make ingest-dmdc FILE=path/to/DMDC_Website_Location_Report_YYMM.xlsx   add a DMDC quarterly report
+#                  (or PERIOD=YYYY-MM to download it from DMDC; ACCESSED=YYYY-MM-DD, REPLACE=1 optional)
 #   make clean     remove build outputs (keeps .venv; `make distclean` removes it too)
 
 PYTHON ?= python3.11
@@ -17,7 +19,7 @@ NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize
 # pytest-xdist: one worker per core; a notebook's cells stay together on one worker (loadfile).
 XDIST  := -n $(or $(JOBS),auto) --dist loadfile
 
-.PHONY: figures test lab bench report clean distclean venv freeze datapackage e2e variant
+.PHONY: figures test lab bench report clean distclean venv freeze datapackage e2e variant ingest-dmdc
 
 venv: $(READY)
 
@@ -56,6 +58,11 @@ report: $(READY)
 
 datapackage: $(READY)
 	$(BIN)/python tools/update_datapackage.py
+
+# A new DMDC quarterly report in one command: Japan rows, source entry, raw copy, datapackage.json.
+ingest-dmdc: $(READY)
+	@test -n "$(FILE)$(PERIOD)" || { echo "usage: make ingest-dmdc FILE=path/to/DMDC_Website_Location_Report_YYMM.xlsx  (or PERIOD=YYYY-MM to download; ACCESSED=YYYY-MM-DD, REPLACE=1 optional)"; exit 2; }
+	$(BIN)/python -m japan_taiwan_evidence.ingest.dmdc $(if $(FILE),"$(FILE)") $(if $(PERIOD),--period "$(PERIOD)") $(if $(ACCESSED),--accessed "$(ACCESSED)") $(if $(REPLACE),--replace)
 
 freeze: $(READY)
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^pip==' > requirements.tmp

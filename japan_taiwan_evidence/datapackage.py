@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths, validate
+from . import files, paths, validate
 
 LICENCES = {
     "CC-BY-4.0": {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 (this compilation; "
@@ -23,6 +23,13 @@ LICENCES = {
                          "troopdata package)", "path": "https://www.gnu.org/licenses/gpl-3.0.html"},
 }
 DATA_LICENCE = LICENCES["CC-BY-4.0"]
+# Published files kept byte for byte under data/raw/<folder>/: what they are and their licence.
+RAW_FOLDERS = {
+    "dmdc": ("DMDC quarterly location report workbook, as published (its source: dmdc-YYYY-MM in "
+             "sources.csv; see data/README.md)",
+             {"name": "other-pd", "title": "Public domain: a work of the US federal government (17 U.S.C. 105)"}),
+}
+_MEDIA = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 _TYPES = {"int": "integer", "Int": "integer", "float": "number", "Float": "number", "bool": "boolean",
           "str": "string", "object": "string"}
@@ -83,6 +90,25 @@ def build(data_dir=None) -> dict:
             "mediatype": "application/geo+json",
             "hash": "sha256:" + _sha256(path),
         })
+    raw = d / "raw"
+    for path in sorted(raw.rglob("*")) if raw.is_dir() else []:
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        rel = path.relative_to(d).as_posix()
+        folder = path.relative_to(raw).parts[0]
+        if folder not in RAW_FOLDERS:
+            raise ValueError(f"data/{rel}: raw files belong in a known folder ({sorted(RAW_FOLDERS)}) of "
+                             "datapackage.RAW_FOLDERS, which says what they are and their licence")
+        title, licence = RAW_FOLDERS[folder]
+        resources.append({
+            "name": rel.lower().replace("/", "-").replace("_", "-").replace(".", "-"),
+            "path": rel,
+            "title": title,
+            "format": path.suffix.lstrip("."),
+            "mediatype": _MEDIA.get(path.suffix, "application/octet-stream"),
+            "licenses": [licence],
+            "hash": "sha256:" + _sha256(path),
+        })
     return {
         "name": "japan-taiwan-evidence",
         "title": "Evidence behind 'Why Japan Needs to Talk to Taiwan' (FPRI, 2022), re-keyed with sources",
@@ -100,5 +126,5 @@ def dumps(descriptor: dict) -> str:
 def write(data_dir=None) -> Path:
     d = Path(data_dir) if data_dir is not None else paths.DATA
     out = d / "datapackage.json"
-    out.write_text(dumps(build(d)), encoding="utf-8")
+    files.write_text(out, dumps(build(d)))
     return out

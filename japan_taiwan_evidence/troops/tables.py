@@ -20,7 +20,9 @@ SERVICES = {"total", "total_ashore", "total_afloat", "total_active_duty", "army"
             "coast_guard", "selected_reserve_total", "dod_civilian_total", "grand_total_mil_and_civ"}
 PERSONNEL_FLAGS = {"service_columns_shifted", "ryukyu_row_only", "no_ryukyu_row", "navy_swing",
                    "services_sum_mismatch", "kane_value", "kane_combined_inferred", "interpolated",
-                   "dmdc_based_update", "gap"}
+                   "dmdc_based_update", "gap",
+                   # set by the DMDC workbook importer (japan_taiwan_evidence/ingest/dmdc.py)
+                   "na_in_source", "air_force_incl_space_force", "components_sum_mismatch"}
 
 
 
