@@ -11,4 +11,4 @@ from . import (  # noqa: F401
 
 __all__ = ["claims", "datapackage", "datasets", "diplomacy", "figures", "gallery", "gctf", "geo", "maps",
            "missiles", "paths", "reach", "sources", "troops"]
-__version__ = "0.1.0"
+__version__ = "0.2.0"

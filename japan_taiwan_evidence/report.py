@@ -38,7 +38,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, files, gallery, paths, sources
+from . import __version__, citations, files, gallery, paths, sources
 from .claims import CATEGORY_LABELS
 from .figures import VERDICT_COLOURS
 from .report_format import clean_prose
@@ -323,9 +323,10 @@ listed at the end.</p>
             if sid not in reg.index:
                 continue
             r = {k: ("" if pd.isna(v) else str(v).strip()) for k, v in reg.loc[sid].items()}
-            url = r["url"]
-            address = (f'<a href="{esc(url, quote=True)}">{_breakable(url)}</a>'
-                       if url.startswith(("http://", "https://")) else "address not recorded")
+            url, more = citations.address(r["url"])
+            address = f'<a href="{esc(url, quote=True)}">{_breakable(url)}</a>' if url else "address not recorded"
+            if url and more:  # a second copy or a comment beside the address
+                address = _breakable(more).replace(_breakable(url), address, 1)
             parts = [esc(r["publisher"]), f"<i>{esc(r['title'])}</i>", esc(r["published"] or "undated"), address]
             entries.append(f'<p class="source" id="src-{esc(sid)}"><b>{esc(sid)}</b> '
                            + ". ".join(p.rstrip(".") for p in parts if p) + ".</p>")
