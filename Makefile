@@ -1,11 +1,6 @@
-# The project's front door. Every target creates .venv from requirements.txt first if it is missing.
-#   make figures   execute the notebooks (only those whose inputs changed) and write figures/
-#   make test      unit, data and provenance tests, then strict nbval on every notebook
-#   make lab       JupyterLab on 127.0.0.1 with the project kernel (URL with token printed)
-#   make e2e       every notebook run through JupyterLab in headless Chromium -> build/e2e/
-#   make bench     timings and memory -> build/bench.json
-#   make report    offline HTML report -> build/report/
-#   make clean     remove build outputs (keeps .venv; `make distclean` removes it too)
+# The project's front door: `make` alone lists the targets (`make help`, generated from the `## ` note on
+# each target's line below, so the list cannot drift). Every target but help and clean creates .venv from
+# requirements.txt first if it is missing.
 
 PYTHON ?= python3.11
 VENV   := .venv
@@ -13,9 +8,14 @@ BIN    := $(VENV)/bin
 READY  := $(VENV)/.ready
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: figures test lab bench report clean distclean venv freeze datapackage e2e
+.PHONY: help figures test lab bench report citations clean distclean venv freeze datapackage e2e
+.DEFAULT_GOAL := help
 
-venv: $(READY)
+help: ## list the targets, one line each (also what plain `make` prints)
+	@echo "japan-taiwan-evidence: make <target>"
+	@awk -F ':.*## ' '/^[a-z][a-z0-9-]*:.*## / { printf "  make %-12s %s\n", $$1, $$2 }' $(firstword $(MAKEFILE_LIST))
+
+venv: $(READY) ## create .venv from requirements.txt (every target that runs Python does this first)
 
 $(READY): requirements.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11'"; exit 1; }
@@ -26,35 +26,38 @@ $(READY): requirements.txt pyproject.toml
 	$(BIN)/python -c "import matplotlib.pyplot, japan_taiwan_evidence"
 	@touch $(READY)
 
-figures: $(READY)
+figures: $(READY) ## run the notebooks whose inputs changed and write figures/
 	$(BIN)/python tools/run_notebooks.py
 
-test: $(READY)
+test: $(READY) ## unit, data and provenance tests, then strict nbval on every notebook
 	$(BIN)/python -m pytest $(NBVAL) tests notebooks
 
-lab: $(READY)
+lab: $(READY) ## JupyterLab on 127.0.0.1 with the project kernel (prints the URL with its token)
 	$(BIN)/python tools/lab.py
 
-bench: $(READY)
+bench: $(READY) ## timings and memory -> build/bench.json
 	$(BIN)/python tools/bench.py
 
 # Browser test: every notebook run through JupyterLab in Debian's Chromium (apt-get install chromium).
 # Not part of `make test`; .ci/run runs it after the test suite.
-e2e: $(READY)
+e2e: $(READY) ## every notebook run through JupyterLab in headless Chromium -> build/e2e/
 	$(BIN)/python tools/e2e.py
 
-report: $(READY)
-	$(BIN)/python tools/report.py
+report: $(READY) ## the report as one HTML file and its PDF -> build/report/
+	$(BIN)/python -m japan_taiwan_evidence.report
 
-datapackage: $(READY)
+citations: $(READY) ## the sources as BibTeX and CSL-JSON for reference managers -> build/citations/
+	$(BIN)/python -m japan_taiwan_evidence.citations
+
+datapackage: $(READY) ## record every data file's schema and sha256 in data/datapackage.json
 	$(BIN)/python tools/update_datapackage.py
 
-freeze: $(READY)
+freeze: $(READY) ## re-pin requirements.txt from .venv after changing a top-level package
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^pip==' > requirements.tmp
 	{ sed -n '1,2p' requirements.txt; cat requirements.tmp; } > requirements.new && rm requirements.tmp && mv requirements.new requirements.txt
 
-clean:
+clean: ## remove build outputs (keeps .venv)
 	rm -rf build .pytest_cache
 
-distclean: clean
+distclean: clean ## remove build outputs and .venv
 	rm -rf $(VENV)

@@ -257,8 +257,8 @@ def test_every_report_tag_in_the_notebooks_is_known():
 
 
 def test_make_report_runs_the_command_line(tmp_path):
-    done = subprocess.run([sys.executable, str(paths.REPO / "tools" / "report.py"), "--no-pdf", "--out",
-                           str(tmp_path)], capture_output=True, text=True, timeout=600)
+    done = subprocess.run([sys.executable, "-m", "japan_taiwan_evidence.report", "--no-pdf", "--out", str(tmp_path)],
+                          cwd=paths.REPO, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert f"{report.NAME}.html" in done.stdout
     assert (tmp_path / f"{report.NAME}.html").is_file()

@@ -1,6 +1,7 @@
 """Execute the notebooks in order, in place, and write their figures (`make figures`).
 
-A notebook re-runs only when its inputs changed: the notebook file itself, anything under data/,
+A notebook re-runs only when its inputs changed: the notebook's cells (sources and run-relevant metadata,
+not execution counts or outputs: notebook_fingerprint_bytes), anything under data/,
 the helper package, or requirements.txt. The fingerprint of those inputs is kept in
 build/stamps/<notebook>.sha256 (git-ignored), so a second `make figures` with nothing changed runs
 no notebook. Use --force to run everything, or name notebooks to run only those. Every run ends by
@@ -63,9 +64,39 @@ def _digest(p: Path) -> bytes:
     return _digests[key]
 
 
+# Cell metadata that does not change what a run computes: JupyterLab's view state, timings, and the
+# report's tags (japan_taiwan_evidence/report_notebook.py).
+_VIEW_METADATA = {"collapsed", "scrolled", "jupyter", "editable", "deletable", "execution", "ExecuteTime"}
+
+
+def notebook_fingerprint_bytes(notebook: Path) -> bytes:
+    """What of a notebook decides its run: each cell's type, source and execution-relevant metadata
+    (tags such as `parameters` or `raises-exception` included, report tags not), whether a code cell has
+    any output, and the kernel. Execution counts and the outputs themselves are left out, so a Run All in
+    JupyterLab, which renumbers the cells, does not make the next build run the notebook again; a
+    notebook whose outputs were cleared still does."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    cells = []
+    for cell in nb.get("cells", []):
+        meta = {k: v for k, v in cell.get("metadata", {}).items() if k not in _VIEW_METADATA}
+        tags = sorted(t for t in meta.pop("tags", []) if not t.startswith("report"))
+        if tags:
+            meta["tags"] = tags
+        source = cell.get("source", "")
+        entry = {"type": cell.get("cell_type"), "source": "".join(source) if isinstance(source, list) else source,
+                 "metadata": meta}
+        if cell.get("cell_type") == "code":
+            entry["has_outputs"] = bool(cell.get("outputs"))
+        cells.append(entry)
+    kernel = nb.get("metadata", {}).get("kernelspec", {}).get("name")
+    return json.dumps({"kernel": kernel, "cells": cells}, sort_keys=True, ensure_ascii=False).encode("utf-8")
+
+
 def fingerprint(notebook: Path, inputs: list[Path]) -> str:
     h = hashlib.sha256()
-    for p in [notebook, *inputs]:
+    h.update(notebook.relative_to(paths.REPO).as_posix().encode())
+    h.update(hashlib.sha256(notebook_fingerprint_bytes(notebook)).digest())
+    for p in inputs:
         h.update(p.relative_to(paths.REPO).as_posix().encode())
         h.update(_digest(p))
     return h.hexdigest()
