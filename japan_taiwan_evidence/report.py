@@ -273,9 +273,10 @@ class Document:
             date = p.date.strftime("%Y-%m-%d %H:%M UTC") + " (the commit's date)"
             if p.changes:
                 state = "uncommitted changes: " + "; ".join(
-                    f"{folder}/ ({len(v)} file{'s' if len(v) != 1 else ''})" for folder, v in sorted(p.changes.items()))
+                    f"{folder}/ ({len(v)} file{'s' if len(v) != 1 else ''})"
+                    for folder, v in sorted(p.changes.items()))
             else:
-                state = "as committed (no uncommitted changes in " + ", ".join(f"{w}/" for w in WATCHED) + ")"
+                state = "clean: " + ", ".join(f"{w}/" for w in WATCHED) + " exactly as committed"
         else:
             commit, date, state = "unknown (not a git checkout)", "unknown", "unknown"
         if paths.DATA != paths.REPO / "data":

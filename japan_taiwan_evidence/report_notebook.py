@@ -41,7 +41,8 @@ class Chapter:
     number: str
     title: str
     intro: str  # HTML: the header cell without its title and its list of written figures
-    items: list[tuple[str, object]]  # ('html', str) | ('figure', slug) | ('image', png bytes) | ('verdicts', ids) | ('ledger', None)
+    # ('html', str) | ('figure', slug) | ('image', png bytes) | ('verdicts', claim IDs) | ('ledger', None)
+    items: list[tuple[str, object]]
     parameters: list[tuple[str, str, str]]  # (name, value, note)
 
 

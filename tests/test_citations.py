@@ -1,6 +1,7 @@
 """`make citations`: the source registry as BibTeX and CSL-JSON that reference managers import."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -9,8 +10,8 @@ import jsonschema
 import pytest
 import yaml
 from bibtexparser import middlewares
-
 from conftest import read_rows, write_rows
+
 from japan_taiwan_evidence import citations, paths, sources
 from japan_taiwan_evidence.validate import DataError
 
@@ -137,7 +138,7 @@ def test_a_broken_registry_stops_with_a_clear_error_and_writes_nothing(data_copy
 
 def test_make_citations_command_line(tmp_path):
     done = subprocess.run([sys.executable, "-m", "japan_taiwan_evidence.citations", "--out", str(tmp_path)],
-                          cwd=paths.REPO, capture_output=True, text=True, timeout=600)
+                          cwd=paths.REPO, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "sources.bib").is_file() and (tmp_path / "sources.json").is_file()
 
@@ -154,3 +155,12 @@ def test_citation_cff_describes_the_collection():
     assert cff["version"] == project["version"]
     article = next(r for r in cff["references"] if r["title"] == "Why Japan Needs to Talk to Taiwan")
     assert article["year"] == 2022 and article["type"] == "article"
+
+
+def test_changelog_and_readme_state_the_version():
+    import tomllib
+    version = tomllib.loads((paths.REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    changelog = (paths.REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    sections = re.findall(r"^## (\d+\.\d+\.\d+)", changelog, re.MULTILINE)
+    assert sections[0] == version and "0.1.0" in sections
+    assert f"Version {version}" in (paths.REPO / "README.md").read_text(encoding="utf-8")

@@ -14,7 +14,14 @@ import pytest
 
 from japan_taiwan_evidence import paths, report, report_notebook
 from japan_taiwan_evidence.report_format import (
-    clean_prose, column_cells, header_label, is_code_name, markdown_html, parse_tables, printed_html, table_html,
+    clean_prose,
+    column_cells,
+    header_label,
+    is_code_name,
+    markdown_html,
+    parse_tables,
+    printed_html,
+    table_html,
 )
 
 CHROMIUM = Path(report.CHROMIUM)
@@ -83,7 +90,7 @@ def test_title_page_states_commit_date_tree_parameters_and_language(page):
     assert when.strftime("%Y-%m-%d %H:%M UTC") in head
     dirty = subprocess.run(["git", "status", "--porcelain", "--", *report.WATCHED], cwd=paths.REPO,
                            capture_output=True, text=True, check=True).stdout.strip()
-    assert ("uncommitted changes" in head) == bool(dirty)
+    assert ("uncommitted changes:" in head) == bool(dirty) != ("clean: data/" in head)
     assert "Parameters" in head and ("default settings" in head or "<td>default" in head)
     assert "English" in head
     for ch in report.notebooks():
@@ -258,7 +265,7 @@ def test_every_report_tag_in_the_notebooks_is_known():
 
 def test_make_report_runs_the_command_line(tmp_path):
     done = subprocess.run([sys.executable, "-m", "japan_taiwan_evidence.report", "--no-pdf", "--out", str(tmp_path)],
-                          cwd=paths.REPO, capture_output=True, text=True, timeout=600)
+                          cwd=paths.REPO, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr
     assert f"{report.NAME}.html" in done.stdout
     assert (tmp_path / f"{report.NAME}.html").is_file()
@@ -268,10 +275,13 @@ def test_make_report_runs_the_command_line(tmp_path):
 
 @pytest.mark.parametrize("text, expected", [
     ("**Rule** (in `jte.claims.check_c13`): supported if so.", "**Rule**: supported if so."),
-    ("compared with the records by its rule in diplomacy.TERMS: supported if", "compared with the records: supported if"),
-    ("differs if neither is. Geodesic distances on WGS84 from reach.yonaguni_taiwan()", "differs if neither is. Geodesic distances on WGS84"),
+    ("compared with the records by its rule in diplomacy.TERMS: supported if",
+     "compared with the records: supported if"),
+    ("differs if neither is. Geodesic distances on WGS84 from reach.yonaguni_taiwan()",
+     "differs if neither is. Geodesic distances on WGS84"),
     ("Kept. The tolerance is `jte.claims.ROUNDED_TOLERANCE`; change it and rerun.", "Kept."),
-    ("See `data/claims.csv` and claims.md, flag `navy_swing`.", "See `data/claims.csv` and claims.md, flag `navy_swing`."),
+    ("See `data/claims.csv` and claims.md, flag `navy_swing`.",
+     "See `data/claims.csv` and claims.md, flag `navy_swing`."),
 ])
 def test_clean_prose_takes_out_code_names(text, expected):
     assert clean_prose(text) == expected
@@ -315,3 +325,15 @@ def test_tables_drop_row_numbers_and_keep_a_named_index():
     assert t2.columns == ["zone_id", "a_km"] and t2.rows[1] == ["Z2", "2.0"]
     assert t3.columns == ["category", "claim_id", "v"] and t3.rows[1] == ["Context", "C02", "2"]
     assert "<th>Zone ID</th>" in table_html(t2)
+
+
+def test_provenance_reports_uncommitted_changes():
+    stray = paths.REPO / "figures" / "zz_report_test_stray.txt"
+    try:
+        stray.write_text("not committed\n", encoding="utf-8")
+        prov = report.provenance()
+        assert "figures/zz_report_test_stray.txt" in prov.changes.get("figures", [])
+        page = report.Document([], ledger(), prov).title_page()
+        assert "uncommitted changes:" in page and "figures/ (" in page
+    finally:
+        stray.unlink(missing_ok=True)
