@@ -31,6 +31,7 @@ import html
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -408,7 +409,8 @@ def print_pdf(page_html: str, prov: Provenance) -> bytes:
 def build(out_dir: Path | None = None, pdf: bool = True) -> dict[str, Path]:
     """Write the HTML (and, if asked, the PDF) to out_dir (default build/report/); returns their paths.
     Both are made first and then published together: a failure leaves the previous report as it was."""
-    out_dir = Path(out_dir) if out_dir is not None else paths.BUILD / "report"
+    default = out_dir is None
+    out_dir = paths.BUILD / "report" if default else Path(out_dir)
     prov = provenance()
     page = render(prov)
     printed = print_pdf(page, prov) if pdf else None
@@ -417,6 +419,13 @@ def build(out_dir: Path | None = None, pdf: bool = True) -> dict[str, Path]:
         written["html"] = files.write_text(out_dir / f"{NAME}.html", page)
         if printed is not None:
             written["pdf"] = files.write_bytes(out_dir / f"{NAME}.pdf", printed)
+    if default:  # build/report/ holds this report alone: the old multi-page report or a stale PDF goes
+        keep = {p.resolve() for p in written.values()}
+        for stale in out_dir.iterdir():
+            if stale.is_dir():
+                shutil.rmtree(stale)
+            elif stale.resolve() not in keep:
+                stale.unlink()
     return written
 
 

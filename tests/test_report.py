@@ -337,3 +337,13 @@ def test_provenance_reports_uncommitted_changes():
         assert "uncommitted changes:" in page and "figures/ (" in page
     finally:
         stray.unlink(missing_ok=True)
+
+
+def test_the_default_folder_holds_only_the_new_report(tmp_path, monkeypatch):
+    monkeypatch.setattr(paths, "BUILD", tmp_path)
+    old = tmp_path / "report"
+    (old / "files" / "figures").mkdir(parents=True)
+    (old / "index.html").write_text("the old multi-page report", encoding="utf-8")
+    (old / f"{report.NAME}.pdf").write_text("a PDF of an older page", encoding="utf-8")
+    report.build(pdf=False)
+    assert sorted(p.name for p in old.iterdir()) == [f"{report.NAME}.html"]
