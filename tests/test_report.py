@@ -347,3 +347,55 @@ def test_the_default_folder_holds_only_the_new_report(tmp_path, monkeypatch):
     (old / f"{report.NAME}.pdf").write_text("a PDF of an older page", encoding="utf-8")
     report.build(pdf=False)
     assert sorted(p.name for p in old.iterdir()) == [f"{report.NAME}.html"]
+
+
+# Every word on one line (addresses may wrap after their separators), nothing wider than the text column.
+LAYOUT_JS = r"""
+() => {
+  const split = [], wide = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walker.nextNode())) {
+    if (node.parentElement.closest('a[href^="http"]')) continue;
+    const re = /[A-Za-z0-9\u00C0-\u024F'’]+/g;
+    let m;
+    while ((m = re.exec(node.data))) {
+      const r = document.createRange();
+      r.setStart(node, m.index);
+      r.setEnd(node, m.index + m[0].length);
+      const tops = new Set(Array.from(r.getClientRects()).map(x => Math.round(x.top)));
+      if (tops.size > 1) split.push(m[0] + ' in: ' + node.data.slice(Math.max(0, m.index - 30), m.index + 40));
+    }
+  }
+  const body = document.body.getBoundingClientRect().width;
+  for (const el of document.querySelectorAll('table, figure, img, article, p, ul, dl')) {
+    const w = el.getBoundingClientRect().width;
+    if (w > body + 1) wide.push(el.tagName + ' ' + Math.round(w) + 'px: ' + el.textContent.slice(0, 60));
+  }
+  return {split, wide};
+}
+"""
+
+
+@needs_chromium
+def test_no_word_breaks_across_lines_and_nothing_overflows_the_page(page):
+    from playwright.sync_api import sync_playwright
+
+    width_px = round((210 - 32) / 25.4 * 96)  # A4 less the report's 16 mm margins, in CSS pixels
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=report.CHROMIUM, headless=True, args=report.CHROMIUM_ARGS)
+        try:
+            tab = browser.new_page(viewport={"width": width_px, "height": 1000})
+            tab.emulate_media(media="print")
+            tab.set_content(page)
+            found = tab.evaluate(LAYOUT_JS)
+        finally:
+            browser.close()
+    assert not found["split"], found["split"][:10]
+    assert not found["wide"], found["wide"][:10]
+
+
+def test_readme_documents_every_tag():
+    readme = (paths.REPO / "README.md").read_text(encoding="utf-8")
+    for tag in report_notebook.TAGS:
+        assert f"| `{tag}` |" in readme, tag
