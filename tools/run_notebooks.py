@@ -87,18 +87,35 @@ def package_inputs() -> list[Path]:
     return sorted(found) + [paths.REPO / "requirements.txt"]
 
 
-def notebook_digest(notebook: Path) -> bytes:
-    """The notebook's cells as they run: type, source and tags, not outputs or execution counts, so a
-    Run All in JupyterLab that only renumbers cells does not make the next build re-run it."""
+_VIEW_METADATA = {"collapsed", "scrolled", "jupyter", "editable", "deletable", "execution", "ExecuteTime"}
+
+
+def notebook_fingerprint_bytes(notebook: Path) -> bytes:
+    """What of a notebook decides its run: each cell's type, source and execution-relevant metadata
+    (tags such as `parameters` or `raises-exception` included, report tags not), whether a code cell has
+    any output, and the kernel. Execution counts and the outputs themselves are left out, so a Run All in
+    JupyterLab, which renumbers the cells, does not make the next build run the notebook again; a
+    notebook whose outputs were cleared still does."""
     nb = json.loads(notebook.read_text(encoding="utf-8"))
-    cells = [(c.get("cell_type"), "".join(c.get("source", "")), sorted(c.get("metadata", {}).get("tags", [])))
-             for c in nb.get("cells", [])]
-    return hashlib.sha256(json.dumps(cells, sort_keys=True).encode()).digest()
+    cells = []
+    for cell in nb.get("cells", []):
+        meta = {k: v for k, v in cell.get("metadata", {}).items() if k not in _VIEW_METADATA}
+        tags = sorted(t for t in meta.pop("tags", []) if not t.startswith("report"))
+        if tags:
+            meta["tags"] = tags
+        source = cell.get("source", "")
+        entry = {"type": cell.get("cell_type"), "source": "".join(source) if isinstance(source, list) else source,
+                 "metadata": meta}
+        if cell.get("cell_type") == "code":
+            entry["has_outputs"] = bool(cell.get("outputs"))
+        cells.append(entry)
+    kernel = nb.get("metadata", {}).get("kernelspec", {}).get("name")
+    return json.dumps({"kernel": kernel, "cells": cells}, sort_keys=True, ensure_ascii=False).encode("utf-8")
 
 
 def fingerprint(notebook: Path, data_inputs: list[Path]) -> str | None:
     """Hash of the notebook's cells and of every input; None if an input is gone (run again)."""
-    h = hashlib.sha256(notebook_digest(notebook))
+    h = hashlib.sha256(notebook_fingerprint_bytes(notebook))
     for p in sorted(set(data_inputs)) + package_inputs():
         if not p.exists():
             return None
