@@ -21,8 +21,19 @@ LICENCES = {
                   "facts remain with their sources)", "path": "https://creativecommons.org/licenses/by/4.0/"},
     "GPL-3.0-or-later": {"name": "GPL-3.0-or-later", "title": "GNU GPL v3 or later (re-keyed from the "
                          "troopdata package)", "path": "https://www.gnu.org/licenses/gpl-3.0.html"},
+    "ODbL-1.0": {"name": "ODbL-1.0", "title": "Open Database License 1.0 (derived from OpenStreetMap; "
+                 "(c) OpenStreetMap contributors)", "path": "https://opendatacommons.org/licenses/odbl/1-0/"},
 }
 DATA_LICENCE = LICENCES["CC-BY-4.0"]
+# GeoJSON files outside data/basemap/ that a topic declares: {path under data/: (title, licence)}.
+FILES: dict[str, tuple[str, str]] = {}
+
+
+def register_file(path: str, title: str, licence: str) -> None:
+    """Declare a non-CSV data file (GeoJSON) so that datapackage.json lists it with its hash and licence."""
+    if licence not in LICENCES:
+        raise ValueError(f"unknown licence {licence!r}: add it to datapackage.LICENCES")
+    FILES[path] = (title, licence)
 
 _TYPES = {"int": "integer", "Int": "integer", "float": "number", "Float": "number", "bool": "boolean",
           "str": "string", "object": "string"}
@@ -67,6 +78,19 @@ def build(data_dir=None) -> dict:
                        "primaryKey": list(t.key)},
             "sources": [{"title": sid} for sid in _cited(t, d)],
             "licenses": [LICENCES[t.licence]],
+            "hash": "sha256:" + _sha256(path),
+        })
+    for rel, (title, licence) in sorted(FILES.items()):
+        path = d / rel
+        if not path.exists():
+            continue
+        resources.append({
+            "name": rel.rsplit(".", 1)[0].replace("/", "-").replace("_", "-"),
+            "path": rel,
+            "title": title,
+            "format": "geojson",
+            "mediatype": "application/geo+json",
+            "licenses": [LICENCES[licence]],
             "hash": "sha256:" + _sha256(path),
         })
     # Each basemap file's title as its build recorded it (land, world countries, provinces).
