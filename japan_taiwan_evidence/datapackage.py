@@ -21,6 +21,8 @@ LICENCES = {
                   "facts remain with their sources)", "path": "https://creativecommons.org/licenses/by/4.0/"},
     "GPL-3.0-or-later": {"name": "GPL-3.0-or-later", "title": "GNU GPL v3 or later (re-keyed from the "
                          "troopdata package)", "path": "https://www.gnu.org/licenses/gpl-3.0.html"},
+    "ODbL-1.0": {"name": "ODbL-1.0", "title": "Open Database License 1.0 (derived from OpenStreetMap; "
+                 "(c) OpenStreetMap contributors)", "path": "https://opendatacommons.org/licenses/odbl/1-0/"},
 }
 DATA_LICENCE = LICENCES["CC-BY-4.0"]
 # Published files kept byte for byte under data/raw/<folder>/: what they are and their licence.
@@ -30,6 +32,8 @@ RAW_FOLDERS = {
              {"name": "other-pd", "title": "Public domain: a work of the US federal government (17 U.S.C. 105)"}),
 }
 _MEDIA = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+# Non-CSV data files (GeoJSON) a topic declares with validate.register_file: {path under data/: (title, licence)}.
+FILES = validate.FILES
 
 _TYPES = {"int": "integer", "Int": "integer", "float": "number", "Float": "number", "bool": "boolean",
           "str": "string", "object": "string"}
@@ -74,6 +78,19 @@ def build(data_dir=None) -> dict:
                        "primaryKey": list(t.key)},
             "sources": [{"title": sid} for sid in _cited(t, d)],
             "licenses": [LICENCES[t.licence]],
+            "hash": "sha256:" + _sha256(path),
+        })
+    for rel, (title, licence) in sorted(FILES.items()):
+        path = d / rel
+        if not path.exists():
+            continue
+        resources.append({
+            "name": rel.rsplit(".", 1)[0].replace("/", "-").replace("_", "-"),
+            "path": rel,
+            "title": title,
+            "format": "geojson",
+            "mediatype": "application/geo+json",
+            "licenses": [LICENCES[licence]],
             "hash": "sha256:" + _sha256(path),
         })
     # Each basemap file's title as its build recorded it (land, world countries, provinces).

@@ -93,3 +93,35 @@ def table(ids, data_dir=None) -> pd.DataFrame:
     if missing:
         raise KeyError(f"unknown source IDs {missing}: add them to data/sources.csv")
     return reg.loc[ids, ["publisher", "title", "published", "url"]]
+
+
+# Who published a figure, from the source's `kind` in data/sources.csv (free text such as "official",
+# "news (relay)", "encyclopedia (mirror copy)", "secondary report of MOD data"). Checked in this order: a
+# copy of Wikipedia is an encyclopedia whatever it quotes; an advocacy group stays one when its text is
+# called secondary; "official ..."/"primary ..." kinds are published by the body itself or a copy of its text.
+PUBLISHER_CLASSES = {
+    "official": "official publication (the body itself, or a copy of its text)",
+    "secondary": "news or secondary report (relays, research lists, datasets)",
+    "encyclopedia": "encyclopedia (Wikipedia or a copy)",
+    "advocacy": "advocacy group",
+    "claim": "the claim under test",
+    "unclassified": "kind not recorded",
+}
+
+
+def publisher_class(kind) -> str:
+    """One of PUBLISHER_CLASSES for a source's `kind` text."""
+    k = str(kind).strip().lower() if isinstance(kind, str) else ""
+    if not k:
+        return "unclassified"
+    if any(w in k for w in ("encyclopedia", "tertiary", "wiki")):
+        return "encyclopedia"
+    if "advocacy" in k:
+        return "advocacy"
+    if k.startswith(("official", "primary", "us government")):
+        return "official"
+    if k.startswith("claim under test"):
+        return "claim"
+    if k.startswith(("news", "secondary", "reprint", "registry", "documentation", "open data", "dataset")):
+        return "secondary"
+    return "unclassified"

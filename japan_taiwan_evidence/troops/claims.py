@@ -10,6 +10,7 @@ from ..verdicts import (  # noqa: F401
 )
 from ..verdicts import ROUNDED_TOLERANCE
 from ..verdicts import ids as _ids  # noqa: F401
+from .. import sources
 from . import analysis, tables
 from ..validate import split_ids  # noqa: F401
 
@@ -38,7 +39,7 @@ def check_c13(data_dir=None) -> Verdict:
     return Verdict("C13", verdict, measured, rule, reasoning, sorted(set(have["source_id"])))
 
 
-# Counts that describe bases the US operates in Japan today, by an official body.
+# Counts made by an official body (whoever relayed the figure: see base_count_table's published_by).
 OFFICIAL_DEFINITIONS = {"exclusive_use_mod", "exclusive_use_usfj", "all_incl_jsdf_available"}
 DEFINITION_LABELS = {
     "major_bases": "major bases (CRS via Wikipedia)",
@@ -53,7 +54,12 @@ DEFINITION_LABELS = {
 
 
 def base_count_table(data_dir=None) -> pd.DataFrame:
-    """Latest count per definition for Japan, plus the derived distinct-site range of Vine's list."""
+    """Latest count per definition for Japan, plus the derived distinct-site range of Vine's list.
+
+    counted_by_official_body: the definition is an official body's count (Japan MOD, USFJ).
+    published_by: who published the figure the collection holds, from the `kind` of its (first) source
+    in data/sources.csv (sources.publisher_class): a MOD count relayed by the news is 'secondary'.
+    """
     counts = analysis.latest_counts(tables.load_base_counts(data_dir))
     lo, hi = analysis.vine_distinct_range(tables.load_facilities(data_dir))
     vine = {"definition": "vine_list_distinct", "value": float(hi), "value_low": float(lo),
@@ -61,7 +67,9 @@ def base_count_table(data_dir=None) -> pd.DataFrame:
             "note": "entries minus duplicates flagged in data/troops/facilities.csv"}
     out = pd.concat([counts, pd.DataFrame([vine])], ignore_index=True)
     out["value_low"] = out["value_low"].fillna(out["value"])
-    out["official"] = out["definition"].isin(OFFICIAL_DEFINITIONS)
+    out["counted_by_official_body"] = out["definition"].isin(OFFICIAL_DEFINITIONS)
+    kinds = sources.registry(data_dir)["kind"]
+    out["published_by"] = [sources.publisher_class(kinds.get(split_ids(s)[0])) for s in out["source_id"]]
     out["label"] = out["definition"].map(DEFINITION_LABELS)
     return out.sort_values("value").reset_index(drop=True)
 
@@ -76,7 +84,7 @@ def check_c14(data_dir=None) -> Verdict:
             f"of {fmt(claimed)}; otherwise differs, naming the nearest definitions")
     match = table[(table["value_low"] <= claimed * (1 + ROUNDED_TOLERANCE))
                   & (table["value"] >= claimed * (1 - ROUNDED_TOLERANCE))]
-    official = match[match["official"]]
+    official = match[match["counted_by_official_body"]]
     measured = "; ".join(
         f"{r.label}: {fmt(r.value_low)}–{fmt(r.value)}" if r.value_low != r.value else f"{r.label}: {fmt(r.value)}"
         for r in table.itertuples())

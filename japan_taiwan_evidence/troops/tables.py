@@ -197,14 +197,17 @@ def _coordinate_text(value) -> float:
 
 
 ARCSECOND_DEG = 1.0 / 3600.0
-# How a main installation's position was obtained. Only 'none' is never plotted; the others are drawn,
-# 'host_site' and 'list_geocode' with a hollow marker because they only approximate the installation.
+# How a main installation's position was obtained. Only 'none' is never plotted. A point from the
+# facility's outline is drawn filled; the others (a single published point, a host site, a list geocode)
+# are drawn hollow as approximate, because no outline of the installation backs them.
 INSTALLATION_COORD_QUALITY = {
+    "outline_centroid": "a point computed from the facility's OpenStreetMap outline (data/troops/facility_positions.csv)",
     "published": "the installation's own coordinates as published by the cited source",
     "host_site": "coordinates published for the site that hosts the installation",
     "list_geocode": "the geocode in Vine's list (troops-S04), not confirmed by a second source",
     "none": "no position located: listed, not plotted",
 }
+INSTALLATION_APPROXIMATE = {"published", "host_site", "list_geocode"}
 INSTALLATION_SERVICES = {"Army", "Navy", "Marine Corps", "Air Force"}
 
 INSTALLATIONS_SCHEMA = pa.DataFrameSchema(
@@ -233,10 +236,13 @@ INSTALLATIONS_SCHEMA = pa.DataFrameSchema(
                  error="lat/lon empty exactly where coord_quality is 'none'"),
         pa.Check(lambda df: df["lat"].isna() == df["coord_source_id"].isna(),
                  error="coord_source_id exactly where lat/lon are given"),
-        pa.Check(lambda df: df["lat"].isna() == df["lat_published"].isna(),
-                 error="lat_published and lon_published exactly where lat/lon are given"),
-        pa.Check(lambda df: df["lon"].isna() == df["lon_published"].isna(),
-                 error="lon_published exactly where lon is given"),
+        # A point computed from an outline has no published text; every other position keeps it.
+        pa.Check(lambda df: (df["lat"].notna() & (df["coord_quality"] != "outline_centroid"))
+                 == df["lat_published"].notna(),
+                 error="lat_published and lon_published exactly where lat/lon are given, "
+                       "except for coord_quality 'outline_centroid'"),
+        pa.Check(lambda df: df["lat_published"].isna() == df["lon_published"].isna(),
+                 error="lon_published exactly where lat_published is given"),
     ],
     strict=True, coerce=True,
 )
@@ -246,7 +252,7 @@ INSTALLATIONS = register("troops/installations.csv", INSTALLATIONS_SCHEMA, ["ins
 
 
 def load_installations(data_dir=None) -> pd.DataFrame:
-    """The main US installations in Japan (data/troops/installations.csv), with `plotted` added.
+    """The main US installations in Japan (data/troops/installations.csv), with `plotted` and `approximate` added.
 
     Beyond the schema: the coordinate source must be one of the row's source IDs; the published text
     (degrees-minutes-seconds or decimal) must give the same point as lat/lon within one arcsecond; and
@@ -276,4 +282,5 @@ def load_installations(data_dir=None) -> pd.DataFrame:
             raise DataError(shown, row=pos + 1, column="facility_id",
                             expected="a facility_id in data/" + FACILITIES.path, found=r.facility_id)
     df["plotted"] = df["coord_quality"] != "none"
+    df["approximate"] = df["coord_quality"].isin(INSTALLATION_APPROXIMATE)
     return df
