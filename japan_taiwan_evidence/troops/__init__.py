@@ -4,6 +4,7 @@
   main installations (schemas and loaders)
 - analysis: headline totals, personnel by service, report gaps, base-count summaries
 - claims: C13 (personnel) and C14 (bases)
+- charts: the long-run personnel chart (one line per territory, titles and sources from the rows drawn)
 
 Depends on the core only.
 """
@@ -11,3 +12,4 @@ Depends on the core only.
 from .tables import *  # noqa: F401,F403
 from .analysis import *  # noqa: F401,F403
 from .claims import *  # noqa: F401,F403
+from .charts import *  # noqa: F401,F403
