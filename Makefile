@@ -1,21 +1,23 @@
-# The project's front door. Every target creates .venv from requirements.txt first if it is missing.
-#   make figures   execute the notebooks (only those whose inputs changed) and write figures/
-#   make test      unit, data and provenance tests, then strict nbval on every notebook
-#   make lab       JupyterLab on 127.0.0.1 with the project kernel (URL with token printed)
-#   make e2e       every notebook run through JupyterLab in headless Chromium -> build/e2e/
-#   make bench     timings and memory -> build/bench.json
-#   make report    offline HTML report -> build/report/
-#   make clean     remove build outputs (keeps .venv; `make distclean` removes it too)
+# The project's front door: `make` alone lists the targets (`make help`, generated from the `## ` note on
+# each target's line below, so the list cannot drift). Every target but help and clean creates .venv from
+# requirements.txt first if it is missing.
 
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 READY  := $(VENV)/.ready
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+# pytest-xdist: one worker per core; a notebook's cells stay together on one worker (loadfile).
+XDIST  := -n $(or $(JOBS),auto) --dist loadfile
 
-.PHONY: figures test lab bench report clean distclean venv freeze datapackage e2e
+.PHONY: help figures test lab bench report citations clean distclean venv freeze datapackage e2e variant ingest-dmdc
+.DEFAULT_GOAL := help
 
-venv: $(READY)
+help: ## list the targets, one line each (also what plain `make` prints)
+	@echo "japan-taiwan-evidence: make <target>"
+	@awk -F ':.*## ' '/^[a-z][a-z0-9-]*:.*## / { printf "  make %-12s %s\n", $$1, $$2 }' $(firstword $(MAKEFILE_LIST))
+
+venv: $(READY) ## create .venv from requirements.txt (every target that runs Python does this first)
 
 $(READY): requirements.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11'"; exit 1; }
@@ -26,35 +28,47 @@ $(READY): requirements.txt pyproject.toml
 	$(BIN)/python -c "import matplotlib.pyplot, japan_taiwan_evidence"
 	@touch $(READY)
 
-figures: $(READY)
-	$(BIN)/python tools/run_notebooks.py
+figures: $(READY) ## run the notebooks whose inputs changed, in parallel (JOBS=1: one at a time), and write figures/
+	$(BIN)/python tools/run_notebooks.py $(if $(JOBS),--jobs $(JOBS))
 
-test: $(READY)
-	$(BIN)/python -m pytest $(NBVAL) tests notebooks
+test: $(READY) ## unit, data and provenance tests, then strict nbval on every notebook, in parallel
+	$(BIN)/python -m pytest $(XDIST) $(NBVAL) tests notebooks
 
-lab: $(READY)
+variant: $(READY) ## run one notebook with other parameters: make variant NB=03 SET="inside_share=0.04" -> build/variants/
+	@test -n "$(NB)" || { echo 'usage: make variant NB=03 SET="inside_share=0.04"'; exit 2; }
+	$(BIN)/python tools/variant.py $(NB) $(SET)
+
+lab: $(READY) ## JupyterLab on 127.0.0.1 with the project kernel (prints the URL with its token)
 	$(BIN)/python tools/lab.py
 
-bench: $(READY)
+bench: $(READY) ## timings and memory -> build/bench.json
 	$(BIN)/python tools/bench.py
 
 # Browser test: every notebook run through JupyterLab in Debian's Chromium (apt-get install chromium).
 # Not part of `make test`; .ci/run runs it after the test suite.
-e2e: $(READY)
+e2e: $(READY) ## every notebook run through JupyterLab in headless Chromium -> build/e2e/
 	$(BIN)/python tools/e2e.py
 
-report: $(READY)
-	$(BIN)/python tools/report.py
+report: $(READY) ## the report as one HTML file and its PDF -> build/report/
+	$(BIN)/python -m japan_taiwan_evidence.report
 
-datapackage: $(READY)
+citations: $(READY) ## the sources as BibTeX and CSL-JSON for reference managers -> build/citations/
+	$(BIN)/python -m japan_taiwan_evidence.citations
+
+datapackage: $(READY) ## record every data file's schema and sha256 in data/datapackage.json
 	$(BIN)/python tools/update_datapackage.py
 
-freeze: $(READY)
+# A new DMDC quarterly report in one command: Japan rows, source entry, raw copy, datapackage.json.
+ingest-dmdc: $(READY) ## add a DMDC quarterly report: FILE=path.xlsx (or PERIOD=YYYY-MM to download; ACCESSED=, REPLACE=1)
+	@test -n "$(FILE)$(PERIOD)" || { echo "usage: make ingest-dmdc FILE=path/to/DMDC_Website_Location_Report_YYMM.xlsx  (or PERIOD=YYYY-MM to download; ACCESSED=YYYY-MM-DD, REPLACE=1 optional)"; exit 2; }
+	$(BIN)/python -m japan_taiwan_evidence.ingest.dmdc $(if $(FILE),"$(FILE)") $(if $(PERIOD),--period "$(PERIOD)") $(if $(ACCESSED),--accessed "$(ACCESSED)") $(if $(REPLACE),--replace)
+
+freeze: $(READY) ## re-pin requirements.txt from .venv after changing a top-level package
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^pip==' > requirements.tmp
 	{ sed -n '1,2p' requirements.txt; cat requirements.tmp; } > requirements.new && rm requirements.tmp && mv requirements.new requirements.txt
 
-clean:
+clean: ## remove build outputs (keeps .venv)
 	rm -rf build .pytest_cache
 
-distclean: clean
+distclean: clean ## remove build outputs and .venv
 	rm -rf $(VENV)

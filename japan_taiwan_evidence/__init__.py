@@ -17,4 +17,4 @@ from . import datapackage, gallery, ledger  # noqa: F401  (top)
 
 __all__ = ["basemap", "datapackage", "diplomacy", "eez", "figures", "files", "gallery", "gctf", "geo", "ledger",
            "maps", "missiles", "params", "paths", "reach", "sources", "troops", "validate", "verdicts"]
-__version__ = "0.2.0.dev0"
+__version__ = "0.2.0"

@@ -14,15 +14,26 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths, validate
+from . import files, paths, validate
 
 LICENCES = {
     "CC-BY-4.0": {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 (this compilation; "
                   "facts remain with their sources)", "path": "https://creativecommons.org/licenses/by/4.0/"},
     "GPL-3.0-or-later": {"name": "GPL-3.0-or-later", "title": "GNU GPL v3 or later (re-keyed from the "
                          "troopdata package)", "path": "https://www.gnu.org/licenses/gpl-3.0.html"},
+    "ODbL-1.0": {"name": "ODbL-1.0", "title": "Open Database License 1.0 (derived from OpenStreetMap; "
+                 "(c) OpenStreetMap contributors)", "path": "https://opendatacommons.org/licenses/odbl/1-0/"},
 }
 DATA_LICENCE = LICENCES["CC-BY-4.0"]
+# Published files kept byte for byte under data/raw/<folder>/: what they are and their licence.
+RAW_FOLDERS = {
+    "dmdc": ("DMDC quarterly location report workbook, as published (its source: dmdc-YYYY-MM in "
+             "sources.csv; see data/README.md)",
+             {"name": "other-pd", "title": "Public domain: a work of the US federal government (17 U.S.C. 105)"}),
+}
+_MEDIA = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+# Non-CSV data files (GeoJSON) a topic declares with validate.register_file: {path under data/: (title, licence)}.
+FILES = validate.FILES
 
 _TYPES = {"int": "integer", "Int": "integer", "float": "number", "Float": "number", "bool": "boolean",
           "str": "string", "object": "string"}
@@ -69,6 +80,19 @@ def build(data_dir=None) -> dict:
             "licenses": [LICENCES[t.licence]],
             "hash": "sha256:" + _sha256(path),
         })
+    for rel, (title, licence) in sorted(FILES.items()):
+        path = d / rel
+        if not path.exists():
+            continue
+        resources.append({
+            "name": rel.rsplit(".", 1)[0].replace("/", "-").replace("_", "-"),
+            "path": rel,
+            "title": title,
+            "format": "geojson",
+            "mediatype": "application/geo+json",
+            "licenses": [LICENCES[licence]],
+            "hash": "sha256:" + _sha256(path),
+        })
     # Each basemap file's title as its build recorded it (land, world countries, provinces).
     info_path = d / "basemap" / "build_info.json"
     built = json.loads(info_path.read_text(encoding="utf-8")) if info_path.exists() else {}
@@ -81,6 +105,25 @@ def build(data_dir=None) -> dict:
             "title": f"{title} (see data/basemap/README.md for sources and licences)",
             "format": "geojson",
             "mediatype": "application/geo+json",
+            "hash": "sha256:" + _sha256(path),
+        })
+    raw = d / "raw"
+    for path in sorted(raw.rglob("*")) if raw.is_dir() else []:
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        rel = path.relative_to(d).as_posix()
+        folder = path.relative_to(raw).parts[0]
+        if folder not in RAW_FOLDERS:
+            raise ValueError(f"data/{rel}: raw files belong in a known folder ({sorted(RAW_FOLDERS)}) of "
+                             "datapackage.RAW_FOLDERS, which says what they are and their licence")
+        title, licence = RAW_FOLDERS[folder]
+        resources.append({
+            "name": rel.lower().replace("/", "-").replace("_", "-").replace(".", "-"),
+            "path": rel,
+            "title": title,
+            "format": path.suffix.lstrip("."),
+            "mediatype": _MEDIA.get(path.suffix, "application/octet-stream"),
+            "licenses": [licence],
             "hash": "sha256:" + _sha256(path),
         })
     return {
@@ -100,5 +143,5 @@ def dumps(descriptor: dict) -> str:
 def write(data_dir=None) -> Path:
     d = Path(data_dir) if data_dir is not None else paths.DATA
     out = d / "datapackage.json"
-    out.write_text(dumps(build(d)), encoding="utf-8")
+    files.write_text(out, dumps(build(d)))
     return out

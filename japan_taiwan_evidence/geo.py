@@ -71,7 +71,9 @@ def aeqd_stretch(rho_km: float) -> float:
     return 1.0 if x < 1e-9 else x / math.sin(x)
 
 
-@lru_cache(maxsize=256)
+# A buffer of a long coast projects ~500 tile pieces, each with its own centre, and the same coast is
+# buffered at several radii: keep every projection (building one costs ~5 ms; it is the same each time).
+@lru_cache(maxsize=8192)
 def _aeqd(lon0: float, lat0: float, a: float, rf: float):
     ellps = f"+a={a} +rf={rf}" if rf else f"+a={a} +b={a}"
     crs = pyproj.CRS.from_proj4(f"+proj=aeqd +lat_0={lat0} +lon_0={lon0} {ellps} +units=m +no_defs")

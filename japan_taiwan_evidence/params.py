@@ -46,10 +46,22 @@ def knob(notebook: str, name: str, default, meaning: str, unit: str = "", source
 
 # --- 01: US forces in Japan
 knob("01_us_forces_japan", "rounded_tolerance", 0.05,
-     "how far a record may be from a rounded claim ('roughly 54,000') and still match it", "fraction")
-knob("01_us_forces_japan", "first_year", 1950, "first year shown in the personnel chart", "year")
-knob("01_us_forces_japan", "last_year", None, "last year shown in the personnel chart (None: the latest report)",
-     "year")
+     "how far a record may be from a rounded claim ('roughly 54,000', 'forty bases') and still match it "
+     "(C13, C14); an editorial choice, not a sourced value", "fraction")
+knob("01_us_forces_japan", "first_year", 1950,
+     "first year of the personnel charts (the first DMDC report in the data is from 1950)", "year")
+knob("01_us_forces_japan", "last_year", None,
+     "last year of the personnel charts (None: the latest report in the data)", "year")
+# --- 02: the GCTF
+knob("02_gctf_growth", "rounding_margin", 0.05,
+     "how far the true count may lie from a rounded statement ('about 3,500', 'nearly 1,600') when dating "
+     "the article's '108 countries' (C24); an editorial choice", "fraction")
+knob("02_gctf_growth", "leading_themes", 3,
+     "disaster relief counts as central to the GCTF's work (C25) when its listed workshops rank among this "
+     "many leading official theme categories; an editorial choice", "categories")
+knob("02_gctf_growth", "small_country_km2", 50_000,
+     "on the host map, countries smaller than this also get a point, as they are specks at world scale; "
+     "a layout choice", "km²")
 # --- 03: the missiles of 4 August 2022, with the C08 and C09 checks it prints (so 04 and 05 have them too)
 INSIDE_SHARE = ("a zone counts as inside Japan's claimed EEZ when more than this share of its area lies "
                 "inside (C11)")
@@ -69,6 +81,9 @@ knob("04_reach_and_distance", "df16_range_km", None, RANGE.format("DF-16"), "km"
 knob("04_reach_and_distance", "df17_range_km", None, RANGE.format("DF-17"), "km", "missiles-S37")
 knob("04_reach_and_distance", "df21_range_km", None, RANGE.format("DF-21 / DF-21D"), "km", "missiles-S38")
 knob("04_reach_and_distance", "df26_range_km", None, RANGE.format("DF-26"), "km", "missiles-S35")
+knob("04_reach_and_distance", "area_tolerance", 0.25,
+     "an OpenStreetMap outline disagrees with its facility's listed area when the two differ by more than this "
+     "share (troops.area_check); an editorial choice", "fraction")
 knob("04_reach_and_distance", "coast_resolution_km", 1.5, COAST_RESOLUTION, "km")
 knob("04_reach_and_distance", "distance_tolerance", 0.01, DISTANCE_TOLERANCE, "fraction")
 # --- 05: the claims ledger (the knobs of every check it evaluates)

@@ -10,8 +10,9 @@ DATA = Path(os.environ.get("JTE_DATA_DIR") or REPO / "data").resolve()
 BASEMAP = DATA / "basemap"
 EXTERNAL = DATA / "external"  # optional user-supplied layers (git-ignored), e.g. Marine Regions EEZ
 FIGURES = Path(os.environ.get("JTE_FIGURES_DIR") or REPO / "figures").resolve()
-NOTEBOOKS = REPO / "notebooks"
-BUILD = REPO / "build"
+# JTE_NOTEBOOKS_DIR / JTE_BUILD_DIR let the build tests run a throw-away collection beside the real one.
+NOTEBOOKS = Path(os.environ.get("JTE_NOTEBOOKS_DIR") or REPO / "notebooks").resolve()
+BUILD = Path(os.environ.get("JTE_BUILD_DIR") or REPO / "build").resolve()
 SOURCES_CSV = DATA / "sources.csv"
 CLAIMS_CSV = DATA / "claims.csv"
 

@@ -21,7 +21,8 @@ SOURCE_KINDS = {
     "official_other": "another state's government or an intergovernmental body",
     "news": "a news organisation's own reporting",
     "reprint": "another publisher's text republished (a repost, a relay, a copy on another site)",
-    "secondary": "analysis, commentary, think tanks, advocacy, glossaries, blogs",
+    "secondary": "analysis, commentary, think tanks, glossaries, blogs, personal and commercial sites",
+    "advocacy": "a campaign or interest group speaking for its cause",
     "academic": "scholarly work: journals, university publications, theses",
     "encyclopedia": "Wikipedia and other encyclopedias (including their mirror copies)",
     "dataset": "a dataset, data package or its documentation",
@@ -136,3 +137,27 @@ def table(ids, data_dir=None) -> pd.DataFrame:
     if missing:
         raise KeyError(f"unknown source IDs {missing}: add them to data/sources.csv")
     return reg.loc[ids, ["publisher", "title", "published", "url"]]
+
+
+# Who published a figure, from the source's `kind` in data/sources.csv (SOURCE_KINDS): an official body's own
+# publication (or a copy of its text), a news or other secondary report (relays, research lists, datasets),
+# an encyclopedia (Wikipedia or a copy), an advocacy group, or the claim under test.
+PUBLISHER_CLASSES = {
+    "official": "official publication (the body itself, or a copy of its text)",
+    "secondary": "news or secondary report (relays, research lists, datasets)",
+    "encyclopedia": "encyclopedia (Wikipedia or a copy)",
+    "advocacy": "advocacy group",
+    "claim": "the claim under test",
+    "unclassified": "kind not recorded",
+}
+_KIND_CLASS = {"claim_under_test": "claim", "encyclopedia": "encyclopedia", "advocacy": "advocacy",
+               "news": "secondary", "reprint": "secondary", "secondary": "secondary", "academic": "secondary",
+               "dataset": "secondary"}
+
+
+def publisher_class(kind) -> str:
+    """One of PUBLISHER_CLASSES for a source's `kind` (SOURCE_KINDS; anything else is 'unclassified')."""
+    k = kind.strip() if isinstance(kind, str) else ""
+    if k.startswith("official_"):
+        return "official"
+    return _KIND_CLASS.get(k, "unclassified")

@@ -189,6 +189,16 @@ class Table:
 TABLES: dict[str, Table] = {}
 
 
+# Non-CSV data files (GeoJSON) a topic reads: {path under data/: (title, licence)}; datapackage.json lists
+# them with their hash and licence.
+FILES: dict[str, tuple[str, str]] = {}
+
+
+def register_file(path: str, title: str, licence: str) -> None:
+    """Declare a non-CSV data file (GeoJSON) so that datapackage.json lists it with its hash and licence."""
+    FILES[path] = (title, licence)
+
+
 def register(path: str, schema: pa.DataFrameSchema, key: list[str], title: str,
              check_sources: bool = True, licence: str = "CC-BY-4.0") -> Table:
     """Declare a table; every CSV under data/ must be declared (a test checks).

@@ -102,6 +102,15 @@ def claim(claim_id: str, data_dir=None) -> pd.Series:
     return reg.loc[claim_id]
 
 
+def article_source(claim_id: str, data_dir=None) -> str:
+    """The source of the claim itself, the article: the first ID of the claim's source_id (by the register's
+    convention), for the footer of a figure that draws the claimed value."""
+    cell = split_ids(claim(claim_id, data_dir)["source_id"])
+    if not cell:
+        raise ValueError(f"claim {claim_id} has no source_id in data/claims.csv")
+    return cell[0]
+
+
 def claimed_number(claim_id: str, data_dir=None) -> float:
     """The claim's value as a number (e.g. 54000 for 'about 54,000'), read from data/claims.csv."""
     raw = claim(claim_id, data_dir)["claimed_value"]

@@ -14,7 +14,7 @@ def test_loading_the_build_script_imports_nothing_heavy():
         "import importlib.util, sys\n"
         f"spec = importlib.util.spec_from_file_location('rn', {str(paths.REPO / 'tools' / 'run_notebooks.py')!r})\n"
         "rn = importlib.util.module_from_spec(spec); spec.loader.exec_module(rn)\n"
-        "rn.fingerprint(rn.paths.NOTEBOOKS / '01_us_forces_japan.ipynb', rn.shared_inputs())\n"
+        "rn.up_to_date(rn.paths.NOTEBOOKS / '01_us_forces_japan.ipynb')\n"
         "rn.gallery_fingerprint()\n"
         f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
     )

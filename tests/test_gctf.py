@@ -8,7 +8,7 @@ import pytest
 from japan_taiwan_evidence import diplomacy, gctf, validate, verdicts
 from japan_taiwan_evidence.validate import DataError
 
-from conftest import edit_cell, find_row
+from conftest import edit_cell, find_row, read_rows, write_rows
 
 CUM = "gctf/cumulative.csv"
 PARTNERS = "gctf/partners.csv"
@@ -182,7 +182,7 @@ def test_article_window_comes_from_the_data(data_copy):
 def test_gctf_verdicts():
     got = {c: verdicts.evaluate(c).verdict for c in ("C06", "C07", "C21", "C23", "C24", "C25")}
     assert got == {"C06": verdicts.SUPPORTED, "C07": verdicts.CAVEATS, "C21": verdicts.SUPPORTED,
-                   "C23": verdicts.SUPPORTED, "C24": verdicts.NOT_TESTABLE, "C25": verdicts.SUPPORTED}
+                   "C23": verdicts.SUPPORTED, "C24": verdicts.NOT_TESTABLE, "C25": verdicts.CAVEATS}
     assert verdicts.evaluate("C22").verdict == verdicts.NOT_TESTED  # no data to check it against
     c06 = verdicts.evaluate("C06")
     assert "2021-10-27 to 2024-08-01" in c06.measured and "Canada on 2024-08-02" in c06.reasoning
@@ -244,7 +244,11 @@ def test_c25_follows_the_data(data_copy):
     for wid in ("20210310_disaster-resilience-1", "20210924_disaster-resilience-2"):
         edit_cell(path, find_row(path, workshop_id=wid), "theme_official", "other")
     v = verdicts.evaluate("C25", data_dir=data_copy)
-    assert v.verdict == verdicts.CAVEATS and "4 of 59" in v.measured
+    assert v.verdict == verdicts.CAVEATS and "4 of 59" in v.measured and "rank 6 of 9" in v.measured
+    path = data_copy / THEMES  # out of one official list as well: neither holds
+    fields, rows = read_rows(path)
+    write_rows(path, fields, [r for r in rows if (r["theme_category"], r["official_list"]) != ("hadr", "ait_page")])
+    assert verdicts.evaluate("C25", data_dir=data_copy).verdict == verdicts.DIFFERS
 
 
 def test_notebook_02_stops_on_an_unflagged_decrease_and_writes_no_figure(data_copy, tmp_path, monkeypatch):

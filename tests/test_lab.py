@@ -2,7 +2,16 @@
 
 import importlib.util
 import ipaddress
+import json
+import os
+import re
+import signal
+import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
 
 import pytest
 from jupyterlab.labapp import LabApp
@@ -55,3 +64,62 @@ def test_free_port_is_on_loopback():
     port = lab.free_port()
     with socket.socket() as s:
         s.bind(("127.0.0.1", port))  # it really is free there
+
+
+ANNOUNCEMENTS = "@jupyterlab/apputils-extension:announcements"
+NOTIFICATION = "@jupyterlab/apputils-extension:notification"
+
+
+def test_the_news_prompt_is_off_in_the_projects_lab_settings():
+    """What JupyterLab's own settings code makes of the project's settings folder."""
+    from jupyterlab_server.config import get_page_config
+    from jupyterlab_server.settings_utils import _get_overrides
+
+    settings_dir = _config(lab.server_argv(8888, "t" * 48)).LabApp.app_settings_dir
+    assert Path(settings_dir) == lab.SETTINGS and lab.SETTINGS.is_relative_to(paths.REPO)
+    assert ANNOUNCEMENTS in get_page_config([], settings_dir)["disabledExtensions"]
+    overrides, error = _get_overrides(settings_dir)
+    assert not error
+    assert overrides[NOTIFICATION] == {"fetchNews": "false", "checkForUpdates": False}
+
+
+def test_a_running_lab_disables_the_announcements_plugin(tmp_path):
+    """Start the server as `make lab` does (private user dirs) and ask it."""
+    port, token = lab.free_port(), lab.new_token()
+    env = lab.server_env()
+    env.update({"JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+                "JUPYTER_DATA_DIR": str(tmp_path / "data")})
+    argv = lab.server_argv(port, token, open_browser=False, extra=[
+        f"--LabApp.user_settings_dir={tmp_path / 'settings'}", f"--LabApp.workspaces_dir={tmp_path / 'ws'}"])
+    proc = subprocess.Popen(argv, cwd=paths.REPO, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+
+    def get(path):
+        req = urllib.request.Request(f"http://{lab.HOST}:{port}{path}", headers={"Authorization": f"token {token}"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.read().decode("utf-8")
+
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert proc.poll() is None, "jupyter lab exited"
+            try:
+                get("/api/status")
+                break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                assert time.monotonic() < deadline, "jupyter lab did not answer"
+                time.sleep(0.3)
+        page = get("/lab")
+        config = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
+                                      page, re.DOTALL).group(1))
+        assert config["disabledExtensions"] and ANNOUNCEMENTS in config["disabledExtensions"]
+        schema = json.loads(get(f"/lab/api/settings/{NOTIFICATION}"))["schema"]["properties"]
+        assert schema["fetchNews"]["default"] == "false" and schema["checkForUpdates"]["default"] is False
+        assert json.loads(get("/lab/api/news"))["news"] == []
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=20)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()

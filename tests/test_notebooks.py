@@ -34,7 +34,7 @@ def test_reads_like_a_report(nb_path):
     assert cells[0]["cell_type"] == "markdown" and head.startswith("# " + nb_path.name[:2])
     for part in ("**Question.**", "**Claims tested**", "**Figures written:**"):
         assert part in head, f"{nb_path.name}: the first cell lacks {part}"
-    # The imports open the first code cell after the `parameters` cell (papermill convention), if there is one.
+    # The imports open the first code cell after the parameters cell (papermill's 'parameters' tag).
     first_code = next(c for c in cells if c["cell_type"] == "code"
                       and "parameters" not in c.get("metadata", {}).get("tags", []))
     imports = [ln.strip() for ln in "".join(first_code["source"]).splitlines()

@@ -57,9 +57,12 @@ def test_parameters_cell_holds_every_knob_with_its_default(stem):
     source = "".join(first["source"])
     values = _assignments(source)
     assert {k.lower(): v for k, v in values.items()} == params.defaults(stem)
-    for line in source.splitlines():  # every knob has a comment: meaning, unit and default
+    # Every knob has its comment just above it (as in notebooks 01 and 02): meaning, unit and default.
+    lines = source.splitlines()
+    for i, line in enumerate(lines):
         if "=" in line and not line.startswith("#"):
-            assert "#" in line and "default" in line, line
+            above = " ".join(lines[max(0, i - 4):i])
+            assert lines[i - 1].startswith("#") and "Unit:" in above and "Default" in above, line
     use = "".join(second["source"])
     assert f'jte.params.use("{stem}"' in use and all(f"{k}={k}" in use for k in values)
 
@@ -236,3 +239,8 @@ def test_notebook_03_variant_is_consistent_credits_new_rows_and_leaves_figures_a
         assert _digest(paths.FIGURES) == before
     finally:
         shutil.rmtree(variant, ignore_errors=True)
+
+
+def test_area_tolerance_knob_is_the_troops_default():
+    from japan_taiwan_evidence import troops
+    assert params.defaults("04_reach_and_distance")["area_tolerance"] == troops.AREA_TOLERANCE

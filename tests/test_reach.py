@@ -82,8 +82,7 @@ def test_main_installations_listed_with_service_prefecture_and_source():
 def test_installation_without_coordinates_is_listed_but_not_plotted(to_taiwan, coast):
     inst = reach.installations()
     unplotted = inst[~inst["plotted"]]
-    assert set(unplotted["installation_id"]) == {"kadena_ammunition_storage_area", "white_beach",
-                                                 "akizuki_ammunition_depot"}
+    assert set(unplotted["installation_id"]) == {"akizuki_ammunition_depot"}
     assert unplotted[["lat", "lon"]].isna().all().all()
     assert (unplotted["coord_quality"] == "none").all()
     # Listed (above) but in no measurement or map layer.
@@ -109,16 +108,16 @@ def test_installation_outside_japan_stops(data_copy):
 
 def test_installation_without_source_cannot_carry_a_position(data_copy):
     path = data_copy / INST
-    row = find_row(path, installation_id="white_beach")
-    edit_cell(path, row, "lat", "26.3")
-    edit_cell(path, row, "lon", "127.9")
+    row = find_row(path, installation_id="akizuki_ammunition_depot")
+    edit_cell(path, row, "lat", "34.2")
+    edit_cell(path, row, "lon", "132.4")
     _raises(troops.load_installations, data_copy, INST, row, None, "coord_quality")
 
 
 def test_installation_decimal_must_match_published_text(data_copy):
     path = data_copy / INST
-    row = find_row(path, installation_id="yokota_air_base")
-    edit_cell(path, row, "lat", "35.78")  # a slip of one digit moves it 3 km
+    row = find_row(path, installation_id="kyogamisaki_communications_site")
+    edit_cell(path, row, "lat", "35.78")  # a slip of one digit moves it 1.5 km
     _raises(troops.load_installations, data_copy, INST, row, "lat", "within one arcsecond")
 
 

@@ -2,8 +2,12 @@
 
 The server listens on 127.0.0.1 alone (never 0.0.0.0 or ::), asks for a random token, and runs
 from the project's .venv, so the notebooks' `python3` kernel is this environment's Python. It
-never fetches news or update checks, since the collection works offline. The URL to open, with
-its token, is printed at start.
+never fetches news or update checks, since the collection works offline: the server has no news
+feed and never checks for updates, and the lab's settings folder, tools/lab-settings/ (JupyterLab's
+application settings directory), turns the announcements plugin off (page_config.json), so no
+"Would you like to get notified about official Jupyter news?" prompt appears, and sets the
+notification settings' defaults to no news, no update check (overrides.json). A user's own
+settings (~/.jupyter/lab/user-settings) are kept. The URL to open, with its token, is printed at start.
 
     make lab                       # port 8888, or a free one if 8888 is taken
     .venv/bin/python tools/lab.py --port 9000 --no-browser
@@ -19,6 +23,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+SETTINGS = REPO / "tools" / "lab-settings"  # page_config.json and overrides.json for this project's lab
 HOST = "127.0.0.1"  # the one interface the server may listen on
 DEFAULT_PORT = 8888
 
@@ -57,9 +62,10 @@ def server_argv(port: int, token: str, *, open_browser: bool = True, root_dir: P
         f"--ServerApp.root_dir={root_dir}",
         f"--ServerApp.open_browser={open_browser}",
         "--MappingKernelManager.default_kernel_name=python3",
-        # Offline by design: no news feed, no update check.
+        # Offline by design: no news feed, no update check, and the plugin that asks about them is off.
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        f"--LabApp.app_settings_dir={SETTINGS}",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         argv.append("--ServerApp.allow_root=True")  # containers and CI run as root; Jupyter refuses otherwise

@@ -18,11 +18,15 @@ import math
 
 import pandas as pd
 
-from .. import geo
+from .. import geo, params
 from .tables import GCTF_CORE_ROLES
 
-# Rounded statements ("about 3,500", "nearly 1,600") are taken to be within this fraction of the value.
-ROUNDING_MARGIN = 0.05
+
+def rounding_margin(margin=None) -> float:
+    """How far the true count may lie from a rounded statement ("about 3,500", "nearly 1,600"), as a
+    fraction: the given value, else the default of notebook 02's parameters (read at call time)."""
+    return float(params.default("rounding_margin", "02_gctf_growth") if margin is None else margin)
+
 # Statements used to bracket a value: official statements and their news or reprint relays. The one
 # secondary source (an op-ed) restates official numbers and is not an official statement.
 BRACKET_KINDS = ("official_TW", "official_US", "official_JP", "reprint", "news")
@@ -74,13 +78,13 @@ def periods_with_n_core(partners: pd.DataFrame, n: int) -> list[tuple[pd.Timesta
 # Cumulative statements
 # ---------------------------------------------------------------------------------------------
 
-def value_bounds(value: float, qualifier: str, margin: float = ROUNDING_MARGIN) -> tuple[float, float]:
+def value_bounds(value: float, qualifier: str, margin=None) -> tuple[float, float]:
     """What a stated value says about the true count: (lowest, highest) possible.
 
     exact N -> (N, N); over N -> (N, infinity) - a floor says nothing about how far above it the count
-    is; about N -> N ± margin; nearly N -> (N - margin, N).
+    is; about N -> N ± margin; nearly N -> (N - margin, N). margin: a fraction (None: the default).
     """
-    value = float(value)
+    value, margin = float(value), rounding_margin(margin)
     if qualifier == "exact":
         return value, value
     if qualifier == "over":
@@ -93,7 +97,7 @@ def value_bounds(value: float, qualifier: str, margin: float = ROUNDING_MARGIN) 
 
 
 def statements(cumulative: pd.DataFrame, measure: str, units=None, kinds=None,
-               dated_only: bool = True) -> pd.DataFrame:
+               dated_only: bool = True, margin=None) -> pd.DataFrame:
     """The statements of one measure (optionally some units as stated and kinds of source), by date,
     with the bounds each puts on the count (`low`, `high`)."""
     df = cumulative[cumulative["measure"] == measure]
@@ -104,14 +108,14 @@ def statements(cumulative: pd.DataFrame, measure: str, units=None, kinds=None,
     if dated_only:
         df = df[df["statement_date"].notna()]
     df = df.copy()
-    bounds = [value_bounds(v, q) for v, q in zip(df["value"], df["qualifier"])]
+    bounds = [value_bounds(v, q, margin) for v, q in zip(df["value"], df["qualifier"])]
     df["low"] = [b[0] for b in bounds]
     df["high"] = [b[1] for b in bounds]
     return df.sort_values(["date_first", "statement_id"]).reset_index(drop=True)
 
 
 def consistent_dates(cumulative: pd.DataFrame, value: float, measure: str = "countries",
-                     units=("countries",), kinds=BRACKET_KINDS) -> dict:
+                     units=("countries",), kinds=BRACKET_KINDS, margin=None) -> dict:
     """When could the cumulative count have equalled `value`?
 
     Rule: the count never falls. A statement whose highest possible value is below `value` (an exact
@@ -128,7 +132,7 @@ def consistent_dates(cumulative: pd.DataFrame, value: float, measure: str = "cou
     inside (statements dated in the range, all consistent with the value) and contradictions
     (statements out of order, which would make the range meaningless).
     """
-    df = statements(cumulative, measure, units, kinds)
+    df = statements(cumulative, measure, units, kinds, margin=margin)
     below = df[df["high"] < value]
     above = df[df["low"] > value]
     last_below = below.sort_values("date_first").iloc[-1] if len(below) else None
@@ -145,6 +149,7 @@ def consistent_dates(cumulative: pd.DataFrame, value: float, measure: str = "cou
     inside = df[(df["date_last"] >= lo) & (df["date_first"] <= hi)]
     matches = df[(df["low"] <= value) & (df["high"] >= value) & (df["qualifier"] != "over")]
     return {"value": value, "measure": measure, "units": tuple(units) if units else None,
+            "margin": rounding_margin(margin),
             "last_below": last_below, "first_above": first_above, "start": start, "end": end,
             "matches": matches, "inside": inside, "contradictions": contradictions, "used": df}
 
@@ -156,6 +161,22 @@ def consistent_dates(cumulative: pd.DataFrame, value: float, measure: str = "cou
 def theme_counts(workshops: pd.DataFrame) -> pd.Series:
     """Listed workshops per official theme category (including 'other' and 'not_recorded')."""
     return workshops["theme_official"].value_counts().sort_values(ascending=False)
+
+
+def theme_rank(workshops: pd.DataFrame, themes: pd.DataFrame, categories) -> dict:
+    """Where some official categories stand in the workshop list: their workshops, share and rank.
+
+    Ranks are among the official categories of themes.csv by listed workshops (a category with none
+    counts as zero); ties share a rank (1 + the number of categories with more workshops). Returns
+    n (workshops in the categories), total (all listed workshops), share, rank, of (number of official
+    categories) and counts (workshops per official category, largest first).
+    """
+    official = sorted(set(themes["theme_category"]))
+    counts = theme_counts(workshops).reindex(official, fill_value=0).sort_values(ascending=False, kind="stable")
+    n = int(counts[counts.index.isin(list(categories))].sum())
+    total = len(workshops)
+    return {"n": n, "total": total, "share": n / total if total else 0.0, "rank": int((counts > n).sum()) + 1,
+            "of": len(official), "counts": counts}
 
 
 def article_theme_map(themes: pd.DataFrame, article_themes) -> pd.DataFrame:

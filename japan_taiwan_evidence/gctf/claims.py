@@ -8,6 +8,7 @@ from ..verdicts import (  # noqa: F401
     ARTICLE_YEAR, CAVEATS, DIFFERS, NOT_TESTABLE, NOT_TESTED, SUPPORTED, Verdict, check, claim, claimed_number, fmt,
     within,
 )
+from .. import params
 from ..verdicts import ids as _ids  # noqa: F401
 from ..validate import date_bounds  # noqa: F401
 # Stated dependency: the article's date window comes from the diplomacy records.
@@ -149,19 +150,25 @@ def check_c23(data_dir=None) -> Verdict:
     return Verdict("C23", verdict, measured, rule, reasoning, ids)
 
 
-def c24_evidence(data_dir=None) -> dict:
-    """The bracketing of the claimed country count, and the article's window (for the notebook too)."""
+def c24_evidence(data_dir=None, rounding_margin=None) -> dict:
+    """The bracketing of the claimed country count, and the article's window (for the notebook too).
+    rounding_margin: how far a count may lie from an 'about'/'nearly' statement (fraction; None: default)."""
     claimed = claimed_number("C24", data_dir)
     cum = tables.load_gctf_cumulative(data_dir)
     unit = claim("C24", data_dir)["claimed_unit"]
     return {"claimed": claimed, "window": article_window(data_dir),
-            "bracket": analysis.consistent_dates(cum, claimed, measure="countries", units=(unit,))}
+            "bracket": analysis.consistent_dates(cum, claimed, measure="countries", units=(unit,),
+                                                 margin=rounding_margin)}
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:g}%"
 
 
 @check("C24")
-def check_c24(data_dir=None) -> Verdict:
+def check_c24(data_dir=None, rounding_margin=None) -> Verdict:
     """108 countries: no statement gives it; when would it fit between the statements around it?"""
-    ev = c24_evidence(data_dir)
+    ev = c24_evidence(data_dir, rounding_margin)
     claimed, w, b = ev["claimed"], ev["window"], ev["bracket"]
     lb, fa = b["last_below"], b["first_above"]
 
@@ -185,7 +192,7 @@ def check_c24(data_dir=None) -> Verdict:
     measured = "; ".join(parts)
     rule = (f"a cumulative count never falls, so {claimed:g} is possible only after the last statement whose highest "
             f"possible value is below it and before the first whose lowest possible value is above it (floors 'over N' "
-            f"bound only from below; 'about'/'nearly' allow ±{analysis.ROUNDING_MARGIN:.0%}; official statements and "
+            f"bound only from below; 'about'/'nearly' allow ±{_pct(b['margin'])}; official statements and "
             f"their relays, unit '{ev['bracket']['units'][0]}'). Supported if a statement gives {claimed:g}; differs if "
             f"the consistent range misses the article's window; not testable if {claimed:g} is possible in the window "
             f"but no statement gives it")
@@ -210,34 +217,43 @@ def check_c24(data_dir=None) -> Verdict:
 
 
 @check("C25")
-def check_c25(data_dir=None) -> Verdict:
-    """Disaster management (HADR) central: in every official list, and how often it is a workshop theme."""
+def check_c25(data_dir=None, leading_themes=None) -> Verdict:
+    """Disaster management (HADR) central to the GCTF's work: a standing official theme, and among the
+    leading themes of the listed workshops.
+
+    leading_themes: how many of the official categories, ranked by listed workshops, count as leading
+    (None: the default of notebook 02's parameters).
+    """
+    top = int(params.default("leading_themes", "02_gctf_growth") if leading_themes is None else leading_themes)
     term = split_ids(claim("C25", data_dir)["claimed_terms"])[0]  # the article theme, "HADR"
     themes = tables.load_gctf_themes(data_dir)
     workshops = tables.load_gctf_workshops(data_dir)
     cats = sorted(set(themes.loc[themes["article_theme"] == term, "theme_category"]))
     lists = sorted(set(themes["official_list"]))
     in_lists = sorted(set(themes.loc[themes["theme_category"].isin(cats), "official_list"]))
-    counts = analysis.theme_counts(workshops)
-    official = counts[counts.index.isin(set(themes["theme_category"]))]
-    n = int(official[official.index.isin(cats)].sum())
-    mean = official.sum() / len(set(themes["theme_category"]))
-    rank = int((official > n).sum()) + 1
+    r = analysis.theme_rank(workshops, themes, cats)
+    above = ", ".join(f"{c} {int(k)}" for c, k in r["counts"].items() if k > r["n"])
     years = sorted(set(workshops.loc[workshops["theme_official"].isin(cats), "year"]))
     measured = (f"{term} ({', '.join(cats) or 'no category'}) named in {len(in_lists)} of {len(lists)} official lists; "
-                f"{n} of {len(workshops)} listed workshops ({n / len(workshops):.0%}), rank {rank} of "
-                f"{len(set(themes['theme_category']))} official categories (mean {mean:.1f} per category); "
-                f"held in {len(years)} of {workshops['year'].nunique()} years ({', '.join(map(str, years))})")
-    rule = ("supported if the theme is in every official list and has at least the mean number of listed workshops "
-            "per official category; supported with caveats if only one of the two holds; differs if neither")
-    a, b = len(in_lists) == len(lists), n >= mean
-    verdict = SUPPORTED if a and b else (CAVEATS if a or b else DIFFERS)
-    reasoning = ("a standing official category and a frequent workshop theme, one of several main themes rather than "
-                 "the single focus" if verdict == SUPPORTED else
-                 ("in every official list but a less frequent workshop theme" if a else
-                  "a frequent workshop theme but missing from some official lists" if b else
-                  "neither in every official list nor a frequent workshop theme"))
-    reasoning += "; the workshop list is incomplete (thin for 2022-2024)"
+                f"{r['n']} of {r['total']} listed workshops ({r['share']:.0%}), rank {r['rank']} of {r['of']} official "
+                f"categories" + (f" (more workshops: {above})" if above else "")
+                + f"; held in {len(years)} of {workshops['year'].nunique()} years ({', '.join(map(str, years))})")
+    lead = "the leading official category" if top == 1 else f"the leading {top} official categories"
+    rule = (f"supported if the theme is in every official list and its listed workshops rank it among {lead} "
+            f"(ties share a rank); supported with caveats if only one of the two holds; differs if neither")
+    standing, leading = len(in_lists) == len(lists), r["rank"] <= top
+    verdict = SUPPORTED if standing and leading else (CAVEATS if standing or leading else DIFFERS)
+    share = f"{r['n']} of {r['total']} listed workshops, {r['share']:.0%}; rank {r['rank']} of {r['of']}"
+    reasoning = ("in every official list" if standing else f"in {len(in_lists)} of {len(lists)} official lists")
+    reasoning += (f" and among {lead} by listed workshops ({share})" if leading else
+                  f", but not among {lead} by listed workshops ({share}): one theme among several, not the centre")
+    cum = tables.load_gctf_cumulative(data_dir)
+    stated = analysis.statements(cum, "workshops", kinds=analysis.BRACKET_KINDS)
+    if len(stated):
+        last = stated.sort_values("date_last").iloc[-1]
+        q = {"exact": "", "over": "over ", "about": "about ", "nearly": "nearly "}[last["qualifier"]]
+        reasoning += (f"; the workshop list is incomplete ({r['total']} listed; {q}{int(last['value'])} "
+                      f"{last['unit_as_stated']} stated by {last['statement_date']})")
     ids = _ids(themes.loc[themes["theme_category"].isin(cats), "source_id"],
                workshops.loc[workshops["theme_official"].isin(cats), "source_id"])
     return Verdict("C25", verdict, measured, rule, reasoning, ids)

@@ -12,6 +12,7 @@ installations fall in each (:func:`band_counts`). All distances are geodesic on 
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -361,6 +362,13 @@ def _crosses_antimeridian(g: BaseGeometry) -> bool:
     return x1 - x0 > 180.0 or x0 < -179.0 or x1 > 179.0
 
 
+@lru_cache(maxsize=64)
+def _buffer(coast_wkb: bytes, radius_km: float) -> BaseGeometry:
+    """geo.geodesic_buffer of a coast, once per coast and radius: a ring, its band and its label all
+    need the same buffer (keyed by the geometry's bytes, so a changed coast is buffered anew)."""
+    return geo.geodesic_buffer(shapely.from_wkb(coast_wkb), radius_km)
+
+
 def reach_polygon(coast: BaseGeometry, radius_km: float, clip) -> BaseGeometry:
     """Everything within radius_km (geodesic) of the coast, cut to the lon/lat box `clip` (w, s, e, n).
 
@@ -370,7 +378,7 @@ def reach_polygon(coast: BaseGeometry, radius_km: float, clip) -> BaseGeometry:
     """
     w, s, e, n = clip
     frame = box(w, s, e, n)
-    buf = geo.geodesic_buffer(coast, radius_km)
+    buf = _buffer(coast.wkb, float(radius_km))
     if not _crosses_antimeridian(buf):
         return buf.intersection(frame)
     outline = shapely.segmentize(frame.exterior, 0.5)

@@ -27,15 +27,65 @@ def headline_totals(personnel: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["series", "date"]).reset_index(drop=True)
 
 
-def by_service(personnel: pd.DataFrame, since: int = 2008) -> pd.DataFrame:
-    """Active-duty personnel by service for each DMDC report from `since` on (rows: report date)."""
-    df = personnel[(personnel["series"] == "dmdc_reports") & (personnel["year"] >= since)
-                   & (personnel["component"] == "active_duty") & personnel["service"].isin(SERVICE_ORDER)]
+def in_years(df: pd.DataFrame, first_year=None, last_year=None) -> pd.DataFrame:
+    """The rows whose `year` lies in [first_year, last_year]; None leaves that end open."""
+    keep = pd.Series(True, index=df.index)
+    if first_year is not None:
+        keep &= df["year"] >= int(first_year)
+    if last_year is not None:
+        keep &= df["year"] <= int(last_year)
+    return df[keep]
+
+
+def line_runs(totals: pd.DataFrame) -> list[pd.DataFrame]:
+    """Split one series' headline totals into the runs a line may join, oldest first.
+
+    A run is a stretch of consecutive reports that all have a value and all cover the same territory
+    (`geography`). It breaks at a gap (a report with no value) and wherever the geography changes, so no
+    line joins, say, a mainland-only row to a Ryukyu-only row. A run may hold a single report.
+    """
+    df = totals.sort_values("date")
+    if df.empty:
+        return []
+    has = df["personnel"].notna()
+    new_run = (df["geography"] != df["geography"].shift()) | ~has | ~has.shift(fill_value=False)
+    run_id = new_run.cumsum()
+    return [grp for _, grp in df[has].groupby(run_id[has], sort=True)]
+
+
+def services_from(personnel: pd.DataFrame) -> int:
+    """First year whose DMDC report gives active duty by service as today's reports do (a
+    'total_active_duty' row, with Navy and Marine Corps whole rather than split ashore/afloat)."""
+    rows = personnel[(personnel["series"] == "dmdc_reports") & (personnel["service"] == "total_active_duty")]
+    return int(rows["year"].min())
+
+
+def gap_runs(personnel: pd.DataFrame, since=None, until=None) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """(first, last) report date of each run of consecutive DMDC reports with no country rows."""
+    t = in_years(headline_totals(personnel), since, until)
+    t = t[t["series"] == "dmdc_reports"].sort_values("date")
+    missing = t["personnel"].isna()
+    run_id = (missing != missing.shift()).cumsum()
+    return [(g["date"].min(), g["date"].max()) for _, g in t[missing].groupby(run_id[missing], sort=True)]
+
+
+def service_rows(personnel: pd.DataFrame, since=None, until=None, services=SERVICE_ORDER) -> pd.DataFrame:
+    """The DMDC active-duty rows of some services, from `since` to `until` (years; None: open)."""
+    df = in_years(personnel, since, until)
+    return df[(df["series"] == "dmdc_reports") & (df["component"] == "active_duty")
+              & df["service"].isin(list(services))]
+
+
+def by_service(personnel: pd.DataFrame, since=None, until=None) -> pd.DataFrame:
+    """Active-duty personnel by service for each DMDC report from `since` to `until` (rows: report date;
+    `since` None: the first report in today's format, :func:`services_from`)."""
+    since = services_from(personnel) if since is None else since
+    df = service_rows(personnel, since, until)
     wide = df.pivot_table(index="date", columns="service", values="personnel", aggfunc="first")
     wide = wide.reindex(columns=[s for s in SERVICE_ORDER if s in wide.columns])
     # Keep the reports that have no country rows as empty rows, so the gap is visible.
-    gaps = headline_totals(personnel)
-    gaps = gaps[(gaps["series"] == "dmdc_reports") & gaps["personnel"].isna() & (gaps["year"] >= since)]
+    gaps = in_years(headline_totals(personnel), since, until)
+    gaps = gaps[(gaps["series"] == "dmdc_reports") & gaps["personnel"].isna()]
     wide = wide.reindex(wide.index.union(gaps["date"]))
     return wide.astype("Float64")
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 
+from .. import paths
+from ..validate import file_digest
 from ..validate import (  # noqa: F401
     LAT, LON, DataError, Table, add_bounds, agrees_with_published, bool_text, check_end_after_start,
     check_precision, date_bounds, dms_check, dms_to_decimal, flag_list, is_iso, iso3, iso_date, one_of,
@@ -20,7 +23,9 @@ SERVICES = {"total", "total_ashore", "total_afloat", "total_active_duty", "army"
             "coast_guard", "selected_reserve_total", "dod_civilian_total", "grand_total_mil_and_civ"}
 PERSONNEL_FLAGS = {"service_columns_shifted", "ryukyu_row_only", "no_ryukyu_row", "navy_swing",
                    "services_sum_mismatch", "kane_value", "kane_combined_inferred", "interpolated",
-                   "dmdc_based_update", "gap"}
+                   "dmdc_based_update", "gap",
+                   # set by the DMDC workbook importer (japan_taiwan_evidence/ingest/dmdc.py)
+                   "na_in_source", "air_force_incl_space_force", "components_sum_mismatch"}
 
 
 
@@ -61,10 +66,84 @@ PERSONNEL = register("troops/personnel.csv", PERSONNEL_SCHEMA,
 
 
 def load_personnel(data_dir=None) -> pd.DataFrame:
-    """US military personnel in Japan by report, service and series (data/troops/personnel.csv)."""
+    """US military personnel in Japan by report, service and series (data/troops/personnel.csv).
+
+    Beyond the schema: in every report the service rows add up to the printed total, unless the total
+    row carries a flag naming the known discrepancy (:func:`check_service_sums`).
+    """
     df = PERSONNEL.load(data_dir)
+    digest = file_digest(Path(data_dir or paths.DATA) / PERSONNEL.path)
+    if digest not in _SUMS_CHECKED:  # once per file version, like the table itself
+        check_service_sums(df, "data/" + PERSONNEL.path)
+        _SUMS_CHECKED.add(digest)
     df["date"] = df["report_date"].map(period_date)
     return df
+
+
+_SUMS_CHECKED: set[str] = set()
+# The printed total of a report, by preference (its name changed over time), and the service rows that
+# make it up. Navy and Marine Corps are split into ashore/afloat parts in the old reports; a report
+# gives either the service or its parts.
+_REPORT_TOTALS = ["total_active_duty", "total", "total_ashore"]
+_WHOLE_SERVICES = ["army", "air_force", "space_force", "coast_guard"]
+_SERVICE_PARTS = {
+    "navy": ["navy_ashore", "navy_afloat", "navy_temporary_ashore_as_transcribed", "navy_other_as_transcribed"],
+    "marine_corps": ["marine_corps_ashore", "marine_corps_afloat"],
+}
+# Flags that name a known reason why a report's services do not add up to its total (dossier troops §2.2,
+# §2.5): the printed total is kept and the flag tells the reader.
+SUM_DISCREPANCY_FLAGS = {"services_sum_mismatch", "service_columns_shifted"}
+
+
+def check_service_sums(df: pd.DataFrame, shown: str) -> None:
+    """Each report's active-duty service rows must add up to its printed total.
+
+    Where they do not, the total row must carry one of SUM_DISCREPANCY_FLAGS; a total flagged
+    'services_sum_mismatch' must really differ (a stale flag is an error too), and where its note records
+    the sum ("services add up to 55666") the services must still give that sum. A report with an empty
+    service value (invalid in the source) cannot be summed and is not checked. Raises DataError naming
+    the total's row, so a Navy value typed 2110 instead of 21100 stops the load.
+    """
+    ad = df[df["component"] == "active_duty"].copy()
+    ad["_row"] = df.index.get_indexer(ad.index) + 1  # data rows count from 1, as in every DataError
+    ad["_report"] = ad["series"] + "|" + ad["report_date"] + "|" + ad["geography"]
+    # The printed total: the first of _REPORT_TOTALS the report has with a value.
+    totals = ad[ad["service"].isin(_REPORT_TOTALS) & ad["personnel"].notna()].copy()
+    totals["_rank"] = totals["service"].map(_REPORT_TOTALS.index)
+    totals = totals.sort_values("_rank").drop_duplicates("_report").set_index("_report")
+    # The service rows: a whole service where the report has it, else its parts.
+    has = set(zip(ad["_report"], ad["service"]))
+    whole_of = {p: w for w, pieces in _SERVICE_PARTS.items() for p in pieces}
+    is_part = ad["service"].isin(_WHOLE_SERVICES + list(_SERVICE_PARTS)) | pd.Series(
+        [s in whole_of and (r, whole_of[s]) not in has for r, s in zip(ad["_report"], ad["service"])], index=ad.index)
+    ashore_only = ad["_report"].map(totals["service"]).eq("total_ashore")  # 1950: ashore counts only
+    parts = ad[is_part & ~(ashore_only & ad["service"].str.endswith("_afloat"))]
+    sums = parts.groupby("_report")["personnel"].agg(["sum", "count", "size"])
+    # Reports with service rows and none of them empty (an invalid value cannot be added up).
+    both = totals.join(sums, how="inner")
+    both = both[both["count"] == both["size"]]
+    flagged = both["flags"].fillna("").str.contains("services_sum_mismatch")
+    for rep, t in both[(both["sum"] != both["personnel"]) | flagged].iterrows():
+        printed, added = int(t["personnel"]), int(t["sum"])
+        flags = set(split_ids(t["flags"]))
+        noted = re.search(r"services add up to ([\d,]+)", str(t["note"]))
+        known = "services_sum_mismatch" in flags
+        mine = parts[parts["_report"] == rep]
+        terms = " + ".join(f"{s} {int(v):,} (row {n})" for s, v, n in zip(mine["service"], mine["personnel"], mine["_row"]))
+        where = {"row": int(t["_row"]), "column": "personnel", "found": printed}
+        if added != printed and not flags & SUM_DISCREPANCY_FLAGS:
+            raise DataError(shown, **where,
+                            expected=(f"the printed {t['service']} of report {t['report_date']} to equal the sum "
+                                      f"of its service rows, {terms} = {added:,}, or a flag naming the known "
+                                      f"discrepancy ({', '.join(sorted(SUM_DISCREPANCY_FLAGS))})"))
+        if known and added == printed:
+            raise DataError(shown, row=int(t["_row"]), column="flags", found=t["flags"],
+                            expected=(f"no 'services_sum_mismatch' flag: the service rows of report "
+                                      f"{t['report_date']} add up to the printed {t['service']} ({added:,})"))
+        if known and noted and int(noted.group(1).replace(",", "")) != added:
+            raise DataError(shown, **where,
+                            expected=(f"the service rows of report {t['report_date']} to add up to the "
+                                      f"{noted.group(1)} its note records ({terms} = {added:,})"))
 
 
 OKINAWA_SCHEMA = pa.DataFrameSchema(
@@ -195,14 +274,17 @@ def _coordinate_text(value) -> float:
 
 
 ARCSECOND_DEG = 1.0 / 3600.0
-# How a main installation's position was obtained. Only 'none' is never plotted; the others are drawn,
-# 'host_site' and 'list_geocode' with a hollow marker because they only approximate the installation.
+# How a main installation's position was obtained. Only 'none' is never plotted. A point from the
+# facility's outline is drawn filled; the others (a single published point, a host site, a list geocode)
+# are drawn hollow as approximate, because no outline of the installation backs them.
 INSTALLATION_COORD_QUALITY = {
+    "outline_centroid": "a point computed from the facility's OpenStreetMap outline (data/troops/facility_positions.csv)",
     "published": "the installation's own coordinates as published by the cited source",
     "host_site": "coordinates published for the site that hosts the installation",
     "list_geocode": "the geocode in Vine's list (troops-S04), not confirmed by a second source",
     "none": "no position located: listed, not plotted",
 }
+INSTALLATION_APPROXIMATE = {"published", "host_site", "list_geocode"}
 INSTALLATION_SERVICES = {"Army", "Navy", "Marine Corps", "Air Force"}
 
 INSTALLATIONS_SCHEMA = pa.DataFrameSchema(
@@ -231,10 +313,13 @@ INSTALLATIONS_SCHEMA = pa.DataFrameSchema(
                  error="lat/lon empty exactly where coord_quality is 'none'"),
         pa.Check(lambda df: df["lat"].isna() == df["coord_source_id"].isna(),
                  error="coord_source_id exactly where lat/lon are given"),
-        pa.Check(lambda df: df["lat"].isna() == df["lat_published"].isna(),
-                 error="lat_published and lon_published exactly where lat/lon are given"),
-        pa.Check(lambda df: df["lon"].isna() == df["lon_published"].isna(),
-                 error="lon_published exactly where lon is given"),
+        # A point computed from an outline has no published text; every other position keeps it.
+        pa.Check(lambda df: (df["lat"].notna() & (df["coord_quality"] != "outline_centroid"))
+                 == df["lat_published"].notna(),
+                 error="lat_published and lon_published exactly where lat/lon are given, "
+                       "except for coord_quality 'outline_centroid'"),
+        pa.Check(lambda df: df["lat_published"].isna() == df["lon_published"].isna(),
+                 error="lon_published exactly where lat_published is given"),
     ],
     strict=True, coerce=True,
 )
@@ -244,7 +329,7 @@ INSTALLATIONS = register("troops/installations.csv", INSTALLATIONS_SCHEMA, ["ins
 
 
 def load_installations(data_dir=None) -> pd.DataFrame:
-    """The main US installations in Japan (data/troops/installations.csv), with `plotted` added.
+    """The main US installations in Japan (data/troops/installations.csv), with `plotted` and `approximate` added.
 
     Beyond the schema: the coordinate source must be one of the row's source IDs; the published text
     (degrees-minutes-seconds or decimal) must give the same point as lat/lon within one arcsecond; and
@@ -274,4 +359,5 @@ def load_installations(data_dir=None) -> pd.DataFrame:
             raise DataError(shown, row=pos + 1, column="facility_id",
                             expected="a facility_id in data/" + FACILITIES.path, found=r.facility_id)
     df["plotted"] = df["coord_quality"] != "none"
+    df["approximate"] = df["coord_quality"].isin(INSTALLATION_APPROXIMATE)
     return df

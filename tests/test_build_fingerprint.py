@@ -1,0 +1,73 @@
+"""A Run All in JupyterLab (new execution counts, same cells) does not make `make figures` run a notebook
+again; a change to what the notebook computes does."""
+
+import copy
+import importlib.util
+import json
+
+import pytest
+
+from japan_taiwan_evidence import paths
+
+spec = importlib.util.spec_from_file_location("run_notebooks", paths.REPO / "tools" / "run_notebooks.py")
+run_notebooks = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(run_notebooks)
+
+NOTEBOOK = paths.NOTEBOOKS / "01_us_forces_japan.ipynb"
+
+
+@pytest.fixture
+def nb():
+    return json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+
+
+def _fp(tmp_path, nb) -> bytes:
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+    return run_notebooks.notebook_fingerprint_bytes(path)
+
+
+def _code_cells(nb):
+    return [c for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def test_run_all_in_a_used_kernel_changes_nothing(tmp_path, nb):
+    before = _fp(tmp_path, nb)
+    rerun = copy.deepcopy(nb)
+    for i, cell in enumerate(_code_cells(rerun)):
+        cell["execution_count"] = 40 + i  # a kernel that had already run cells
+        for out in cell["outputs"]:
+            if "execution_count" in out:
+                out["execution_count"] = 40 + i
+        cell["metadata"]["execution"] = {"iopub.status.idle": "2026-01-01T00:00:00Z"}
+        cell["metadata"]["scrolled"] = True
+    _code_cells(rerun)[2]["outputs"][0]["text"] = "another printout\n"
+    assert _fp(tmp_path, rerun) == before
+
+
+def test_report_tags_do_not_count_but_other_tags_do(tmp_path, nb):
+    before = _fp(tmp_path, nb)
+    tagged = copy.deepcopy(nb)
+    tagged["cells"][1]["metadata"]["tags"] = ["report-skip"]
+    assert _fp(tmp_path, tagged) == before
+    tagged["cells"][1]["metadata"]["tags"] = ["parameters"]
+    assert _fp(tmp_path, tagged) != before
+
+
+def test_a_source_edit_or_cleared_outputs_means_a_rerun(tmp_path, nb):
+    before = _fp(tmp_path, nb)
+    edited = copy.deepcopy(nb)
+    _code_cells(edited)[1]["source"].append("\n# changed")
+    assert _fp(tmp_path, edited) != before
+    cleared = copy.deepcopy(nb)
+    for cell in _code_cells(cleared):
+        cell["outputs"] = []
+    assert _fp(tmp_path, cleared) != before
+
+
+def test_the_build_fingerprint_hashes_the_cells_not_the_file(monkeypatch):
+    inputs = [paths.DATA / "troops" / "personnel.csv"]  # the data a notebook read
+    a = run_notebooks.fingerprint(NOTEBOOK, inputs)
+    assert a == run_notebooks.fingerprint(NOTEBOOK, inputs)
+    monkeypatch.setattr(run_notebooks, "notebook_fingerprint_bytes", lambda path: b"other cells")
+    assert run_notebooks.fingerprint(NOTEBOOK, inputs) != a
