@@ -104,7 +104,7 @@ def _add_report(data_copy, report="2026-03", source="dmdc-2026-03"):
     fields, rows = read_rows(data_copy / "sources.csv")
     rows.append({**{k: "" for k in fields}, "source_id": source, "topic": "troops",
                  "publisher": "Defense Manpower Data Center", "title": f"Military and civilian personnel by country, {report}",
-                 "published": report, "licence": "public domain (US government work)", "kind": "official"})
+                 "published": report, "licence": "public domain (US government work)", "kind": "official_US"})
     write_rows(data_copy / "sources.csv", fields, rows)
     fields, rows = read_rows(data_copy / "troops/personnel.csv")
     services = {"army": 2400, "navy": 21100, "marine_corps": 18000, "air_force": 12400, "space_force": 130,
