@@ -5,10 +5,10 @@ Notebooks import this package as ``jte`` and reach the modules as attributes, e.
 """
 
 from . import (  # noqa: F401
-    claims, datapackage, datasets, diplomacy, figures, gallery, gctf, geo, maps, missiles, paths, reach, sources,
-    troops,
+    claims, datapackage, datasets, diplomacy, figures, gallery, gctf, geo, maps, missiles, paths, reach, since2022,
+    sources, troops,
 )
 
 __all__ = ["claims", "datapackage", "datasets", "diplomacy", "figures", "gallery", "gctf", "geo", "maps",
-           "missiles", "paths", "reach", "sources", "troops"]
+           "missiles", "paths", "reach", "since2022", "sources", "troops"]
 __version__ = "0.1.0"

@@ -57,6 +57,18 @@ def check(claim_id: str):
     return register
 
 
+# Rows of data/claims.csv in this category are not the article's claims but what it expected or
+# recommended, tracked after it (notebook 06, with a forecast vocabulary): the ledger, its counts and
+# the article's date leave them out.
+FORECAST_CATEGORY = "forecast"
+
+
+def article_claims(data_dir=None) -> pd.DataFrame:
+    """The article's own claims in data/claims.csv (the forecast rows of notebook 06 left out)."""
+    reg = datasets.load_claims(data_dir)
+    return reg[reg["category"] != FORECAST_CATEGORY].reset_index(drop=True)
+
+
 def claim(claim_id: str, data_dir=None) -> pd.Series:
     """The register row of one claim."""
     reg = datasets.load_claims(data_dir).set_index("claim_id")
@@ -93,8 +105,8 @@ def evaluate(claim_id: str, data_dir=None) -> Verdict:
 
 
 def ledger(data_dir=None) -> pd.DataFrame:
-    """Every claim in data/claims.csv with its computed verdict."""
-    reg = datasets.load_claims(data_dir)
+    """Every claim of the article in data/claims.csv with its computed verdict."""
+    reg = article_claims(data_dir)
     rows = [evaluate(cid, data_dir).as_dict() for cid in reg["claim_id"]]
     out = reg[["claim_id", "category", "claim", "claimed_value", "notebook"]].merge(
         pd.DataFrame(rows), on="claim_id")
@@ -219,7 +231,7 @@ def article_window(data_dir=None) -> dict:
 
     Returns first/last (Timestamps), the claim and event that fix them, and their source IDs.
     """
-    reg = datasets.load_claims(data_dir)
+    reg = article_claims(data_dir)
     dated = reg[reg["claimed_unit"] == "date"].sort_values("claimed_value")
     if dated.empty:
         raise ValueError("no claim in data/claims.csv has a date to anchor the article's date")
@@ -933,7 +945,7 @@ def ledger_table(data_dir=None) -> pd.DataFrame:
 
     `sources` are the IDs the check used; for a claim without a check, the register's evidence IDs.
     """
-    reg = datasets.load_claims(data_dir)
+    reg = article_claims(data_dir)
     led = ledger(data_dir).set_index("claim_id")
     rows = []
     for _, c in reg.iterrows():
