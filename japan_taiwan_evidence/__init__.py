@@ -13,8 +13,9 @@ from . import (  # noqa: F401
 )
 from . import diplomacy, gctf, missiles, troops  # noqa: F401  (topics)
 from . import reach  # noqa: F401  (uses troops and missiles)
+from . import since2022  # noqa: F401  (uses missiles and gctf)
 from . import datapackage, gallery, ledger  # noqa: F401  (top)
 
 __all__ = ["basemap", "datapackage", "diplomacy", "eez", "figures", "files", "gallery", "gctf", "geo", "ledger",
-           "maps", "missiles", "params", "paths", "reach", "sources", "troops", "validate", "verdicts"]
+           "maps", "missiles", "params", "paths", "reach", "since2022", "sources", "troops", "validate", "verdicts"]
 __version__ = "0.2.0"

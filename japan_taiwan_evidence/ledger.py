@@ -9,13 +9,13 @@ import pandas as pd
 
 from . import diplomacy, gctf, missiles, reach, troops  # noqa: F401  (registers each topic's checks)
 from .verdicts import (  # noqa: F401
-    CAVEATS, CHECKS, DIFFERS, NOT_TESTABLE, NOT_TESTED, SUPPORTED, VERDICTS, evaluate, fmt, load_claims,
+    CAVEATS, CHECKS, DIFFERS, NOT_TESTABLE, NOT_TESTED, SUPPORTED, VERDICTS, article_claims, evaluate, fmt, load_claims,
 )
 
 
 def ledger(data_dir=None, params=None) -> pd.DataFrame:
-    """Every claim in data/claims.csv with its computed verdict (params: the knobs the checks use)."""
-    reg = load_claims(data_dir)
+    """Every claim of the article in data/claims.csv with its computed verdict (params: the knobs the checks use)."""
+    reg = article_claims(data_dir)
     rows = [evaluate(cid, data_dir, params).as_dict() for cid in reg["claim_id"]]
     out = reg[["claim_id", "category", "claim", "claimed_value", "notebook"]].merge(
         pd.DataFrame(rows), on="claim_id")
@@ -55,7 +55,7 @@ def ledger_table(data_dir=None, params=None) -> pd.DataFrame:
 
     `sources` are the IDs the check used; for a claim without a check, the register's evidence IDs.
     """
-    reg = load_claims(data_dir)
+    reg = article_claims(data_dir)
     led = ledger(data_dir, params).set_index("claim_id")
     rows = []
     for _, c in reg.iterrows():

@@ -30,8 +30,8 @@ SOURCE_KINDS = {
 
 SOURCES_SCHEMA = pa.DataFrameSchema(
     {
-        "source_id": pa.Column(str, pa.Check.str_matches(r"^[a-z]+-[A-Za-z0-9_.-]+$",
-                                                         error="an ID like 'troops-S01'")),
+        "source_id": pa.Column(str, pa.Check.str_matches(r"^[a-z][a-z0-9]*-[A-Za-z0-9_.-]+$",
+                                                         error="an ID like 'troops-S01' or 'since2022-S01'")),
         "topic": pa.Column(str),
         "dossier_id": pa.Column(str, nullable=True),
         "publisher": pa.Column(str),

@@ -62,11 +62,15 @@ def check(claim_id: str):
     return register
 
 
-CLAIM_CATEGORIES = {"context", "law_diplomacy", "gctf", "geography", "missiles", "troops", "bases"}
+# 'forecast': what the article expected or recommended, tracked after it (notebook 06); kept out of the
+# article's ledger and its totals (article_claims).
+CLAIM_CATEGORIES = {"context", "law_diplomacy", "gctf", "geography", "missiles", "troops", "bases", "forecast"}
+FORECAST_CATEGORY = "forecast"
 
 CLAIMS_SCHEMA = pa.DataFrameSchema(
     {
-        "claim_id": pa.Column(str, pa.Check.str_matches(r"^C\d{2}$", error="an ID like 'C13'")),
+        "claim_id": pa.Column(str, pa.Check.str_matches(
+            r"^[CF]\d{2}$", error="an ID like 'C13' (the article's) or 'F01' (tracked after it)")),
         "category": pa.Column(str, one_of(CLAIM_CATEGORIES)),
         "claim": pa.Column(str),
         "claimed_value": pa.Column(str, nullable=True),
@@ -92,6 +96,12 @@ CLAIMS = register("claims.csv", CLAIMS_SCHEMA, ["claim_id"],
 def load_claims(data_dir=None) -> pd.DataFrame:
     """The article's checkable claims (data/claims.csv), paraphrased; verdicts are computed elsewhere."""
     return CLAIMS.load(data_dir)
+
+
+def article_claims(data_dir=None) -> pd.DataFrame:
+    """The article's own claims in data/claims.csv (the forecast rows of notebook 06 left out)."""
+    reg = load_claims(data_dir)
+    return reg[reg["category"] != FORECAST_CATEGORY].reset_index(drop=True)
 
 
 def claim(claim_id: str, data_dir=None) -> pd.Series:

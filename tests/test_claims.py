@@ -48,7 +48,7 @@ def test_vine_distinct_range_comes_from_the_duplicate_flags():
 def test_claim_without_check_is_not_tested_not_dropped(data_copy, monkeypatch):
     monkeypatch.delitem(verdicts.CHECKS, "C13")
     table = ledger.ledger(data_dir=data_copy)
-    assert len(table) == len(verdicts.load_claims(data_copy))
+    assert len(table) == len(verdicts.article_claims(data_copy))
     assert table.set_index("claim_id").loc["C13", "verdict"] == verdicts.NOT_TESTED
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..validate import DataError, date_bounds, split_ids
-from ..verdicts import load_claims
+from ..verdicts import article_claims
 from .tables import EVENT_TEXT_KEYS, load_events
 from .terms import TAGS, TERMS, Term  # noqa: F401  (re-exported: jte.diplomacy.TERMS)
 
@@ -196,7 +196,7 @@ def article_window(data_dir=None) -> dict:
 
     Returns first/last (Timestamps), the claim and event that fix them, and their source IDs.
     """
-    reg = load_claims(data_dir)
+    reg = article_claims(data_dir)
     dated = reg[reg["claimed_unit"] == "date"].sort_values("claimed_value")
     if dated.empty:
         raise ValueError("no claim in data/claims.csv has a date to anchor the article's date")

@@ -198,16 +198,18 @@ def distance_range(lon: float, lat: float, poly) -> dict:
             "compass_span": points}
 
 
-def place_zone_distances(pairs, data_dir=None) -> pd.DataFrame:
+def place_zone_distances(pairs, data_dir=None, zones: pd.DataFrame | None = None) -> pd.DataFrame:
     """Nearest distances from places to zones, e.g. pairs=[("yonaguni", "Z3"), ("hateruma", "Z4")].
 
+    zones: any validated vertex table with zone_id, vertex_order, lat, lon (default: the 2022 closure
+    zones, tables.load_zones), so one function serves every exercise with published zones.
     Two measures each: from the published point of the place (places.csv) and from the coast of the
     island it lies on (the basemap polygon containing the point, via geo.island_at). Columns:
     place_id, place, zone_id, point_km, point_azimuth_deg, point_compass, farthest_km, compass_span,
     coast_km, coast_compass, coast_max_error_km, source_id.
     """
     places = tables.load_places(data_dir)
-    polys = tables.zone_polygons(tables.load_zones(data_dir))
+    polys = tables.zone_polygons(tables.load_zones(data_dir) if zones is None else zones)
     land = basemap.load_land("detail")
     rows = []
     for pid, zid in pairs:
