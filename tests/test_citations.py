@@ -37,7 +37,7 @@ CSL_SCHEMA = {
         "required": ["id", "type", "title"],
         "additionalProperties": False,
         "properties": {
-            "id": {"type": "string", "pattern": r"^[a-z]+-[A-Za-z0-9_.-]+$"},
+            "id": {"type": "string", "pattern": r"^[a-z][a-z0-9]*-[A-Za-z0-9_.-]+$"},
             "type": {"enum": CSL_TYPES},
             "title": {"type": "string", "minLength": 1},
             "publisher": {"type": "string", "minLength": 1},
