@@ -86,12 +86,29 @@ knob("04_reach_and_distance", "area_tolerance", 0.25,
      "share (troops.area_check); an editorial choice", "fraction")
 knob("04_reach_and_distance", "coast_resolution_km", 1.5, COAST_RESOLUTION, "km")
 knob("04_reach_and_distance", "distance_tolerance", 0.01, DISTANCE_TOLERANCE, "fraction")
+# --- 06: after the article
+knob("06_after_the_article", "places", ["yonaguni", "hateruma"],
+     "islands the exercise zones are measured from (place IDs in data/places.csv)")
+knob("06_after_the_article", "inside_share", 0.5,
+     "a zone counts as inside Japan's claimed EEZ when more than this share of its area lies inside",
+     "fraction")
+knob("06_after_the_article", "eez_region", [118.5, 20.0, 127.0, 27.8],
+     "box (west, south, east, north) in which Japan's claimed EEZ is constructed, as in notebook 03",
+     "degrees")
+knob("06_after_the_article", "scrambles_from_fy", None,
+     "first fiscal year drawn in the scramble chart (None: the first in the data)", "fiscal year")
 # --- 05: the claims ledger (the knobs of every check it evaluates)
 knob("05_claims_ledger", "rounded_tolerance", 0.05,
      "how far a record may be from a rounded claim and still match it (C13, C14)", "fraction")
 knob("05_claims_ledger", "inside_share", 0.5, INSIDE_SHARE, "fraction")
 knob("05_claims_ledger", "coast_resolution_km", 1.5, COAST_RESOLUTION, "km")
 knob("05_claims_ledger", "distance_tolerance", 0.01, DISTANCE_TOLERANCE, "fraction")
+knob("05_claims_ledger", "rounding_margin", 0.05,
+     "how far the true count may lie from a rounded statement when dating the article's '108 countries' (C24)",
+     "fraction")
+knob("05_claims_ledger", "leading_themes", 3,
+     "disaster relief counts as central to the GCTF's work (C25) when its listed workshops rank among this many "
+     "leading official theme categories", "categories")
 
 def defaults(notebook: str) -> dict:
     """{name: default} for one notebook."""
@@ -224,3 +241,16 @@ def parse_set(text: str) -> dict:
             value = None if raw == "None" else raw
         out[name.strip().lower()] = value
     return out
+
+
+def markdown_table() -> str:
+    """Every notebook's knobs as a Markdown table (README's "Rerun with your own assumptions" shows it; a
+    test keeps the two the same)."""
+    rows = ["| notebook | parameter | default | meaning |", "|---|---|---|---|"]
+    for notebook in sorted(KNOBS):
+        for k in KNOBS[notebook].values():
+            unit = f" ({k.unit})" if k.unit else ""
+            src = f"; default from `{k.source_id}`" if k.source_id else ""
+            rows.append(f"| {notebook[:2]} | `{k.name.upper()}` | `{_show(k.default)}` | "
+                        f"{k.meaning}{unit}{src} |")
+    return "\n".join(rows)

@@ -46,7 +46,9 @@ def run(nb_name: str, settings: dict) -> Path:
     # The notebook's variables are the knobs' names in upper case.
     papermill.execute_notebook(str(notebook), str(out / notebook.name), cwd=str(notebook.parent),
                                parameters={k.upper(): v for k, v in settings.items()},
-                               kernel_name="python3", progress_bar=False, log_output=False)
+                               kernel_name="python3", progress_bar=False, log_output=False,
+                               # The kernel's own start-up and shutdown notices are not part of the run.
+                               extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
     files.write_text(out / "parameters.json", json.dumps(
         {"notebook": notebook.name, "parameters": run_params.as_dict(), "defaults": known,
          "changed": sorted(run_params.changed())}, indent=1, sort_keys=True, default=str) + "\n")

@@ -27,7 +27,7 @@ import pandas as pd
 import pandera.pandas as pa
 from shapely.geometry import shape
 
-from .. import geo, paths, sources
+from .. import geo, params, paths, sources
 from ..validate import register_file
 from . import tables
 from ..validate import (
@@ -69,7 +69,6 @@ POSITION_LABELS = {"outline_centroid": "outline centroid", "approximate": "appro
 # How far an outline's geodesic area may stray from the listed area before it is flagged, as a fraction
 # of the listed area. An outline is a drawing of the facility; a quarter either way is a clear mismatch
 # (a partial outline, a pre-return boundary, water areas included), not a drafting difference.
-AREA_TOLERANCE = 0.25
 # A main installation (data/troops/installations.csv) and its facility row must give the same point.
 SAME_POINT_DEG = 1e-6
 
@@ -312,7 +311,7 @@ def facilities(data_dir=None) -> pd.DataFrame:
     return out
 
 
-def area_check(data_dir=None, tolerance: float = AREA_TOLERANCE) -> pd.DataFrame:
+def area_check(data_dir=None, tolerance: float | None = None) -> pd.DataFrame:
     """Each outline's geodesic area against the listed area of its facility.
 
     Columns: facility_id, label, listed_area_km2, area_as_of, area_source_id, area_published_by (the
@@ -320,6 +319,8 @@ def area_check(data_dir=None, tolerance: float = AREA_TOLERANCE) -> pd.DataFrame
     geo.area_km2), ratio (outline / listed), disagrees: True where |ratio - 1| > tolerance, False within
     it, <NA> where the list has no area. Sorted by facility_id.
     """
+    if tolerance is None:  # the default of notebook 04's parameter, read when called
+        tolerance = params.default("area_tolerance")
     if not tolerance > 0:
         raise ValueError(f"tolerance must be a positive fraction, got {tolerance!r}")
     lst = load_facility_list(data_dir).set_index("facility_id")
@@ -366,6 +367,6 @@ def coverage(data_dir=None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-__all__ = ["AREA_TOLERANCE", "FLAGS", "LIST_PATH", "OUTLINES_PATH", "POSITIONS_PATH", "POSITION_LABELS",
+__all__ = ["FLAGS", "LIST_PATH", "OUTLINES_PATH", "POSITIONS_PATH", "POSITION_LABELS",
            "POSITION_QUALITY", "STATUSES", "area_check", "coverage", "facilities", "load_facility_list",
            "load_outlines", "load_positions", "outlines_path"]
