@@ -243,9 +243,9 @@ def test_notebook_03_variant_is_consistent_credits_new_rows_and_leaves_figures_a
 
 def test_area_check_reads_the_knob_default_when_called(monkeypatch):
     from japan_taiwan_evidence import troops
-    loose = troops.area_check(tolerance=10.0)
+    loose = troops.area_check(tolerance=1000.0)
     assert not loose["disagrees"].any()
     knob = params.KNOBS["04_reach_and_distance"]["area_tolerance"]
     monkeypatch.setitem(params.KNOBS["04_reach_and_distance"], "area_tolerance",
-                        params.Knob(knob.notebook, knob.name, 10.0, knob.meaning, knob.unit, knob.source_id))
+                        params.Knob(knob.notebook, knob.name, 1000.0, knob.meaning, knob.unit, knob.source_id))
     assert troops.area_check()["disagrees"].equals(loose["disagrees"])  # no default bound at import
