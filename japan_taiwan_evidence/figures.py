@@ -1,21 +1,36 @@
-"""House style, the palette and save_figure.
+"""House style, the palette and save_figure: every figure of the collection is written through it.
 
-Every figure in the collection goes through :func:`save_figure`, which stamps the sources under the
-plot and writes PNG (300 dpi), SVG and PDF with fixed metadata, so a rebuild gives identical bytes.
-It also records the figure's caption and sources in figures/index.csv, from which the gallery
-(figures/README.md) is built.
+:func:`save_figure` lays the figure out for a width (170 mm by default; text keeps its size in
+points), puts a short source line under it, and writes PNG (300 dpi), SVG and PDF with fixed metadata,
+so that a rebuild gives identical bytes. Beside the figure it writes the full citations
+(``NN_slug.sources.csv``: every source ID with publisher, title, URL and date) and, given the rows it
+drew, ``figures/data/NN_slug.csv``. It records the caption in figures/index.csv (the gallery's input).
+
+A *presentation* changes how the same drawing is written: language (en, ja, zh-Hant), width, footer
+mode, resolution, formats, SVG text. `make export` passes one to a notebook through the environment
+variable JTE_PRESENTATION (JSON, the fields of :class:`Presentation`); the notebook's own drawing code
+then produces the figure and this module writes it under build/export/<lang>/, never into figures/.
+
+Footer modes: ``short`` (default): "Source: <publishers, grouped>" in at most two lines, a mirror or
+reprint shown under the publisher of the original (data/i18n/glossary.csv says which), plus the map
+credit once; ``full``: every source ID with its publisher and year; ``none``: nothing but a map's credit.
 """
 
 from __future__ import annotations
 
 import csv
-import textwrap
+import io
+import json
+import os
+import warnings
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import pandas as pd
 
-from . import paths
+from . import files, i18n, layout, paths
 from . import sources as _sources
 
 # Okabe & Ito (2008): distinguishable with the common forms of colour blindness and in greyscale order.
@@ -92,64 +107,388 @@ INDEX_FIELDS = ["figure", "notebook", "caption", "sources"]
 def use_style() -> None:
     """Apply the house style (done on import; call again after changing rcParams by hand)."""
     mpl.rcParams.update(STYLE)
+    i18n.register_fonts("en")  # DejaVu Sans: the pinned files, never a same-named system font
 
 
 use_style()
 
 
-def _footer(fig, lines: list[str]) -> None:
-    """Put the footer under everything drawn, aligned with the left edge of the saved image."""
-    fig.canvas.draw()  # the tight box needs laid-out text
-    box = fig.get_tightbbox(fig.canvas.get_renderer())  # inches
-    width_in, height_in = fig.get_size_inches()
-    chars = max(60, int(box.width * 19))  # about 19 characters per inch at 6.5 pt
-    text = "\n".join(textwrap.fill(line, chars) for line in lines)
-    fig.text(box.x0 / width_in, box.y0 / height_in - 0.012, text, ha="left", va="top", fontsize=6.5,
-             color="#444444", transform=fig.transFigure, linespacing=1.3)
+FOOTER_MODES = ("short", "full", "none")
+SVG_TEXT = {"paths": "path", "editable": "none"}  # --svg-text -> rcParams['svg.fonttype']
+WIDTHS_MM = {"column": 85.0, "page": 170.0, "slide": 254.0}
+DEFAULT_WIDTH_MM = WIDTHS_MM["page"]
+FOOTER_PT = 6.5
+FOOTER_COLOUR = "#444444"
+SOURCE_LINES = 2  # the short source line, map credit included, never runs longer
+PRESENTATION_ENV = "JTE_PRESENTATION"
+SIDECAR_FIELDS = ["source_id", "used_for", "shown_as", "publisher", "title", "url", "published",
+                  "date_as_given", "accessed", "licence"]
 
 
-def save_figure(fig, name: str, sources: list[str] | str, caption: str = "",
-                attribution: str | None = None, note: str | None = None,
-                figures_dir: Path | None = None, data_dir=None) -> list[str]:
-    """Write figures/<name>.png|svg|pdf with a source footer and byte-stable metadata.
+def parse_width(value) -> float:
+    """A width in mm from a number ('160', 160) or a preset name (column, page, slide)."""
+    if isinstance(value, str) and value.strip().lower() in WIDTHS_MM:
+        return WIDTHS_MM[value.strip().lower()]
+    try:
+        mm = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"width {value!r}: expected millimetres (e.g. 160) or one of "
+                         f"{', '.join(f'{k} ({v:g} mm)' for k, v in WIDTHS_MM.items())}") from None
+    if not 40 <= mm <= 600:
+        raise ValueError(f"width {mm:g} mm: expected between 40 and 600 mm")
+    return mm
 
-    name: 'NN_slug', where NN is the notebook number. sources: source IDs from data/sources.csv
-    (unknown IDs raise KeyError). attribution: extra credit line (basemaps). note: a line such as
-    'Hollow markers are floors ("over N")'. Returns the written paths, relative to the repository.
-    """
+
+@dataclass(frozen=True)
+class Presentation:
+    """How save_figure writes a drawing; the defaults give the committed figures in figures/."""
+
+    langs: tuple = ("en",)
+    width_mm: float = DEFAULT_WIDTH_MM
+    footer: str = "short"
+    dpi: int = 300
+    formats: tuple = FORMATS
+    svg_text: str = "paths"
+    figures: tuple | None = None  # only these figures (None: every figure)
+    export_dir: str | None = None  # files go to <export_dir>/<lang>/ instead of figures/
+    missing: str | None = None  # list labels without translation in this file instead of failing
+    report_dir: str | None = None  # one small JSON per figure written, for the exporter's progress
+
+    def __post_init__(self):
+        object.__setattr__(self, "langs", tuple(self.langs))
+        object.__setattr__(self, "formats", tuple(self.formats))
+        if self.figures is not None:
+            object.__setattr__(self, "figures", tuple(self.figures))
+        object.__setattr__(self, "width_mm", parse_width(self.width_mm))
+        bad = [x for x in self.langs if x not in i18n.LANGS]
+        if bad or not self.langs:
+            raise ValueError(f"language {bad}: expected some of {list(i18n.LANGS)}")
+        bad = [x for x in self.formats if x not in FORMATS]
+        if bad or not self.formats:
+            raise ValueError(f"format {bad}: expected some of {list(FORMATS)}")
+        if self.footer not in FOOTER_MODES:
+            raise ValueError(f"footer {self.footer!r}: expected one of {list(FOOTER_MODES)}")
+        if self.svg_text not in SVG_TEXT:
+            raise ValueError(f"svg text {self.svg_text!r}: expected one of {list(SVG_TEXT)}")
+        if not 30 <= int(self.dpi) <= 1200:
+            raise ValueError(f"dpi {self.dpi}: expected 30 to 1200")
+
+    @classmethod
+    def from_env(cls) -> Presentation:
+        raw = os.environ.get(PRESENTATION_ENV)
+        if not raw:
+            return cls()
+        try:
+            given = json.loads(raw)
+        except ValueError as e:
+            raise ValueError(f"{PRESENTATION_ENV} is not JSON: {e}") from None
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(given) - known)
+        if unknown:
+            raise ValueError(f"{PRESENTATION_ENV}: unknown fields {unknown}; known: {sorted(known)}")
+        return cls(**given)
+
+    def to_env(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
+
+
+def output_dir(lang: str, presentation: Presentation, figures_dir=None) -> Path:
+    """Where a figure's files go: the one place that decides (figures/ for the default presentation)."""
+    if presentation.export_dir is not None:
+        return Path(presentation.export_dir) / lang
+    return Path(figures_dir) if figures_dir is not None else paths.FIGURES
+
+
+def _check_name(name: str) -> None:
     if not (len(name) > 3 and name[:2].isdigit() and name[2] == "_"):
         raise ValueError(f"figure name {name!r} must look like 'NN_slug'")
-    out_dir = Path(figures_dir) if figures_dir is not None else paths.FIGURES
-    out_dir.mkdir(parents=True, exist_ok=True)
-    sources_text = _sources.cite(sources, data_dir)
-    lines = [sources_text]
-    if attribution:
-        lines.append(attribution)
-    if note:
-        lines.insert(0, note)
-    _footer(fig, lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# Sources: which IDs a figure cites, and how its footer names them
+# ---------------------------------------------------------------------------------------------
+
+def _cited(name: str, data, sources, method_sources, data_dir) -> list[tuple[str, str, int]]:
+    """(source ID, used for, rows citing it) in order: the data's IDs, then sources, then methods."""
+    found: dict[str, list] = {}
+    if data is not None:
+        if "source_id" not in data.columns:
+            raise ValueError(f"figure {name}: `data` needs a source_id column (the rows drawn and the "
+                             f"sources of each)")
+        for cell in data["source_id"]:
+            ids = _sources._ids([cell]) if isinstance(cell, str) and cell.strip() else []
+            if not ids:
+                raise ValueError(f"figure {name}: a row of `data` has no source_id")
+            for sid in ids:
+                found.setdefault(sid, ["data", 0])[1] += 1
+    for role, ids in (("cited", sources), ("method", method_sources)):
+        for sid in _sources._ids(ids or []):
+            found.setdefault(sid, [role, 0])
+    if not found:
+        raise ValueError("a figure needs at least one source ID")
+    known = _sources.registry(data_dir).index
+    missing = [s for s in found if s not in known]
+    if missing:
+        raise KeyError(f"unknown source ID {missing[0]!r}: add it to data/sources.csv")
+    return [(sid, role, n) for sid, (role, n) in found.items()]
+
+
+def _shown_as(publisher: str, lang: str, gloss, figure: str, on_missing=None) -> str:
+    """The name a footer gives a publisher: the glossary's (a mirror under its original), else as recorded."""
+    if publisher in gloss:
+        return gloss.value(publisher, lang)
+    if lang != "en" and on_missing is None:
+        raise i18n.MissingTranslation(publisher, lang, figure)
+    if lang != "en":
+        on_missing(publisher)
+    return _sources._latin(publisher) or publisher
+
+
+def _publishers(cited, reg, lang, gloss, figure, skip_basemap: bool, on_missing=None) -> list[str]:
+    """Publishers, deduplicated after grouping; the most-cited first (by rows drawn), then in order."""
+    order: dict[str, tuple] = {}
+    for pos, (sid, _role, n) in enumerate(cited):
+        if skip_basemap and reg.loc[sid, "topic"] == "basemap":
+            continue  # the map credit names them
+        name = _shown_as(reg.loc[sid, "publisher"], lang, gloss, figure, on_missing)
+        rows, first = order.get(name, (0, pos))
+        order[name] = (rows + n, first)
+    return sorted(order, key=lambda k: (-order[k][0], order[k][1]))
+
+
+def _year(value) -> str:
+    return str(value)[:4] if isinstance(value, str) and value[:4].isdigit() else ""
+
+
+def sidecar_rows(cited, data_dir=None) -> list[dict]:
+    """The full citations of a figure, one row per source ID (the sidecar file and the gallery)."""
+    reg = _sources.registry(data_dir)
+    gloss = i18n.glossary(data_dir)
+    rows = []
+    for sid, role, _n in cited:
+        r = reg.loc[sid]
+        rows.append({"source_id": sid, "used_for": role,
+                     "shown_as": _shown_as(r["publisher"], "en", gloss, ""),
+                     **{k: ("" if pd.isna(r[k]) else str(r[k])) for k in SIDECAR_FIELDS[3:]}})
+    return rows
+
+
+def _csv_text(rows: list[dict], fieldnames: list[str]) -> str:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=fieldnames, lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# Footers
+# ---------------------------------------------------------------------------------------------
+
+def _has_text(fig, text: str) -> bool:
+    want = i18n.normalise(text)
+    return any(want in i18n.normalise(t.get_text()) for t in fig.findobj(mpl.text.Text))
+
+
+def _source_line(names: list[str], lines: int, name, lang, gloss, fits) -> str:
+    """'Source: A; B; C', or as many names as fit in `lines` lines and a pointer to the sidecar."""
+    sep = i18n.list_sep(lang)
+    full = gloss.phrase("Source: {publishers}", lang, publishers=sep.join(names))
+    if fits(full, lines):
+        return full
+    for k in range(len(names) - 1, 0, -1):
+        text = gloss.phrase("Source: {publishers} and {n} more (all: {file})", lang,
+                            publishers=sep.join(names[:k]), n=len(names) - k, file=f"{name}.sources.csv")
+        if fits(text, lines):
+            return text
+    return gloss.phrase("Sources: see {file}", lang, file=f"{name}.sources.csv")
+
+
+def _draw_footer(fig, snap, name, lang, parts, credit, box, width_in, data_dir) -> dict:
+    """Draw the footer under `box` (inches), wrapped to width_in; returns its line counts."""
+    gloss = i18n.glossary(data_dir)
+    prop = mpl.font_manager.FontProperties(family=i18n.families(lang), size=FOOTER_PT)
+
+    def wrap(text):
+        return layout.wrap_text(text, width_in, prop)
+
+    def fits(text, lines):
+        return wrap(text).count("\n") + 1 <= lines
+
+    paragraphs, counts = [], {"note_lines": 0, "source_lines": 0, "footer": ""}
+    for kind, content, max_lines in parts:
+        if max_lines is None:
+            text = wrap(content)
+        else:
+            text = wrap(_source_line(content, max(max_lines, 1), name, lang, gloss, fits))
+        counts["note_lines" if kind == "note" else "source_lines"] += text.count("\n") + 1
+        paragraphs.append(text)
+    if credit:
+        paragraphs.append(wrap(credit))
+        counts["source_lines"] += paragraphs[-1].count("\n") + 1
+    counts["footer"] = "\n".join(paragraphs)
+    if not paragraphs:
+        return counts
+    w_in, h_in = fig.get_size_inches()
+    t = fig.text(box.x0 / w_in, (box.y0 - 0.04) / h_in, "\n".join(paragraphs), ha="left", va="top",
+                 fontsize=FOOTER_PT, color=FOOTER_COLOUR, fontfamily=i18n.families(lang),
+                 transform=fig.transFigure, linespacing=1.3)
+    t._jte_lang, t._jte_footer = lang, True
+    snap.add(t)
+    return counts
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------------------------
+
+def _render(fig, name, lang, pres, cited, note, attribution, credit_on_map, data_dir, on_missing,
+            start=None):
+    """The figure in one language, laid out for the presentation's width: ({format: bytes}, info)."""
+    snap = layout.Snapshot(fig)
+    undo = i18n.translate_figure(fig, lang, figure=name, on_missing=on_missing, data_dir=data_dir)
+    fig._jte_restore = (snap, undo)
+    gloss = i18n.glossary(data_dir)
+
+    def tr(text):
+        try:
+            return gloss.translate(text, lang, name)
+        except i18n.MissingTranslation:
+            if on_missing is None:
+                raise
+            on_missing(i18n.normalise(text))
+            return text
+
+    rc = {"font.family": i18n.families(lang), "svg.fonttype": SVG_TEXT[pres.svg_text]}
+    with mpl.rc_context(rc), warnings.catch_warnings():
+        # A character no pinned font has would be drawn as an empty box: stop instead.
+        warnings.filterwarnings("error", message=i18n.GLYPH_MISSING, category=UserWarning)
+        width_in = pres.width_mm / 25.4
+        box = layout.fit_width(fig, width_in - 2 * layout.PAD_IN, start=start)
+        start = fig.get_size_inches()[0]
+        parts, credit = [], None
+        if attribution and not credit_on_map:
+            credit = tr(attribution)
+        if note and pres.footer != "none":
+            parts.append(("note", tr(note), None))
+        reg = _sources.registry(data_dir)
+        if pres.footer == "short":
+            names = _publishers(cited, reg, lang, gloss, name, bool(attribution), on_missing)
+            parts.append(("sources", names, SOURCE_LINES - (1 if credit else 0)))
+        elif pres.footer == "full":
+            items = [f"[{sid}] {_shown_as(reg.loc[sid, 'publisher'], lang, gloss, name, on_missing)} "
+                     f"({_year(reg.loc[sid, 'published']) or gloss.value('n.d.', lang)})"
+                     for sid, _role, _n in cited]
+            parts.append(("sources", gloss.phrase("Sources: {list}", lang,
+                                                  list=i18n.list_sep(lang).join(items)), None))
+        counts = _draw_footer(fig, snap, name, lang, parts, credit, box, width_in - 2 * layout.PAD_IN,
+                              data_dir)
+        full = layout.content_bbox(fig)
+        pad = layout.PAD_IN
+        # Across: the drawing (the footer is wrapped to its width by the fonts' outlines; the screen
+        # measure of small text runs a little wider). Down: everything, footer included.
+        # The right margin may shrink a little (fit_width's tolerance), never below 0.02 in.
+        x0 = box.x0 - pad
+        bbox = mpl.transforms.Bbox.from_extents(x0, full.y0 - pad, max(x0 + width_in, box.x1 + 0.02),
+                                                full.y1 + pad)
+        blobs = {}
+        # The layout is done: without this, savefig draws once more for a layout engine that a
+        # notebook's tight_layout() leaves behind as a placeholder.
+        engine, fig._layout_engine = fig._layout_engine, None
+        try:
+            for fmt in pres.formats:
+                buf = io.BytesIO()
+                fig.savefig(buf, format=fmt, dpi=pres.dpi, metadata=_METADATA[fmt], bbox_inches=bbox,
+                            facecolor="white")
+                blobs[fmt] = buf.getvalue()
+        finally:
+            fig._layout_engine = engine
+    info = {"figure": name, "lang": lang, "width_mm": round(bbox.width * 25.4, 1),
+            "height_mm": round(bbox.height * 25.4, 1), "asked_mm": pres.width_mm, **counts}
+    return blobs, info, start
+
+
+def _restore(fig) -> None:
+    """Put a figure back as its notebook drew it (undo the last save's language, size and footer)."""
+    state = getattr(fig, "_jte_restore", None)
+    if state is not None:
+        snap, undo = state
+        snap.restore()
+        undo()
+        fig._jte_restore = None
+
+
+def save_figure(fig, name: str, sources=(), caption: str = "", attribution: str | None = None,
+                note: str | None = None, figures_dir: Path | None = None, data_dir=None, *,
+                data: pd.DataFrame | None = None, method_sources=(),
+                presentation: Presentation | None = None) -> list[str]:
+    """Write the figure `name` ('NN_slug') with its footer, sidecar, data file and index entry.
+
+    data: the rows drawn, with a source_id column (';' separates several IDs); written to
+    figures/data/NN_slug.csv and cited. sources: further source IDs the figure cites (e.g. the claim
+    under test). method_sources: IDs behind the method rather than the rows (basemap, range
+    definitions). Unknown IDs raise KeyError. attribution: the map credit (shown once: not repeated
+    when the map already carries it). note: a line such as 'Hollow markers are floors ("over N")'.
+    presentation: how to write it (default: from JTE_PRESENTATION, else the committed figures).
+    Returns the written paths, relative to the repository.
+    """
+    _check_name(name)
+    pres = presentation or Presentation.from_env()
+    if pres.figures is not None and name not in pres.figures:
+        return []
+    _restore(fig)
+    cited = _cited(name, data, sources, method_sources, data_dir)
+    credit_on_map = bool(attribution) and _has_text(fig, attribution)
+    missing: set = set()
+    on_missing = missing.add if pres.missing else None
+    sidecar = _csv_text(sidecar_rows(cited, data_dir), SIDECAR_FIELDS)
     written = []
-    for fmt in FORMATS:
-        path = out_dir / f"{name}.{fmt}"
-        fig.savefig(path, format=fmt, metadata=_METADATA[fmt], bbox_inches="tight", pad_inches=0.08,
-                    facecolor="white")
-        written.append(f"figures/{path.name}")
-    _record(out_dir / "index.csv", name, caption, sources_text)
-    print(f"saved figures/{name}.{{png,svg,pdf}}")
-    return written
+    start = None  # the figure width found for the first language: where the next one starts
+    for i, lang in enumerate(pres.langs):
+        if i:
+            _restore(fig)
+        blobs, info, start = _render(fig, name, lang, pres, cited, note, attribution, credit_on_map,
+                                     data_dir, on_missing, start)
+        out = output_dir(lang, pres, figures_dir)
+        for fmt, blob in blobs.items():
+            written.append(files.write_bytes(out / f"{name}.{fmt}", blob))
+        written.append(files.write_text(out / f"{name}.sources.csv", sidecar))
+        if pres.report_dir:
+            info["files"] = [paths.relative(p) for p in written[-len(blobs) - 1:]]
+            files.write_text(Path(pres.report_dir) / f"{name}.{lang}.json", json.dumps(info, sort_keys=True))
+    if pres.export_dir is not None:
+        _restore(fig)  # an export leaves the notebook's figure as it was drawn
+    else:
+        out = output_dir("en", pres, figures_dir)
+        if data is not None:
+            written.append(files.write_text(out / "data" / f"{name}.csv", _data_csv(data)))
+        _record(out / "index.csv", name, caption, [sid for sid, _r, _n in cited])
+        extra = f", {name}.sources.csv" + (f", data/{name}.csv" if data is not None else "")
+        print(f"saved figures/{name}.{{{','.join(pres.formats)}}}{extra}")
+    if missing:
+        with open(pres.missing, "a", encoding="utf-8") as fh:
+            fh.writelines(f"{name}\t{label}\n" for label in sorted(missing))
+    return [paths.relative(p) if figures_dir is None else f"figures/{Path(p).name}" for p in written]
 
 
-def _record(index: Path, name: str, caption: str, sources_text: str) -> None:
+def _data_csv(data: pd.DataFrame) -> str:
+    """The rows drawn as CSV: dates as ISO dates, no index, '\\n' line ends (byte-stable)."""
+    df = data.copy()
+    for col in df.columns:
+        if pd.api.types.is_datetime64_any_dtype(df[col]):
+            df[col] = df[col].dt.strftime("%Y-%m-%d")
+    cols = [c for c in df.columns if c != "source_id"] + ["source_id"]
+    return df[cols].to_csv(index=False, lineterminator="\n")
+
+
+def _record(index: Path, name: str, caption: str, ids: list[str]) -> None:
     rows = {}
-    if index.exists():
-        with open(index, encoding="utf-8", newline="") as fh:
-            rows = {r["figure"]: r for r in csv.DictReader(fh)}
+    current = files.read_current(index)
+    if current is not None:
+        rows = {r["figure"]: r for r in csv.DictReader(io.StringIO(current.decode("utf-8")))}
     rows[name] = {"figure": name, "notebook": _notebook_for(name), "caption": caption,
-                  "sources": sources_text.removeprefix("Sources: ")}
-    with open(index, "w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=INDEX_FIELDS, lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows[k] for k in sorted(rows))
+                  "sources": "; ".join(ids)}
+    files.write_text(index, _csv_text([rows[k] for k in sorted(rows)], INDEX_FIELDS))
 
 
 def _notebook_for(name: str) -> str:
@@ -172,3 +511,13 @@ def mark_claim(ax, value: float, label: str, axis: str = "y", at: float = 1.0) -
 
 def close(fig) -> None:
     plt.close(fig)
+
+
+def layers(**frames) -> pd.DataFrame:
+    """Several tables drawn in one figure as one table for `data=`, a `layer` column first.
+
+    layers(zone=zones[[...]], place=places[[...]]): each keyword names its rows' layer ('_' as space).
+    """
+    parts = [df.reset_index(drop=True).assign(layer=name.replace("_", " ")) for name, df in frames.items()]
+    out = pd.concat(parts, ignore_index=True, sort=False)
+    return out[["layer"] + [c for c in out.columns if c != "layer"]]
