@@ -5,6 +5,7 @@
 #   make e2e       every notebook run through JupyterLab in headless Chromium -> build/e2e/
 #   make bench     timings and memory -> build/bench.json
 #   make report    offline HTML report -> build/report/
+#   make export    figures for a report -> build/export/<lang>/ (ARGS="--figures 03_missile_map --lang ja --width 160")
 #   make clean     remove build outputs (keeps .venv; `make distclean` removes it too)
 
 PYTHON ?= python3.11
@@ -13,7 +14,7 @@ BIN    := $(VENV)/bin
 READY  := $(VENV)/.ready
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: figures test lab bench report clean distclean venv freeze datapackage e2e
+.PHONY: figures test lab bench report clean distclean venv freeze datapackage e2e export
 
 venv: $(READY)
 
@@ -45,6 +46,12 @@ e2e: $(READY)
 
 report: $(READY)
 	$(BIN)/python tools/report.py
+
+# Figures laid out for a width, in English, Japanese or Traditional Chinese, with a chosen footer:
+#   make export ARGS="--figures 03_missile_map --lang ja --width 160 --format png svg"
+# (python -m japan_taiwan_evidence.export --help lists the options). Writes build/export/<lang>/ only.
+export: $(READY)
+	$(BIN)/python -m japan_taiwan_evidence.export $(ARGS)
 
 datapackage: $(READY)
 	$(BIN)/python tools/update_datapackage.py

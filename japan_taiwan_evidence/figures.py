@@ -285,9 +285,10 @@ def _csv_text(rows: list[dict], fieldnames: list[str]) -> str:
 # Footers
 # ---------------------------------------------------------------------------------------------
 
-def _has_text(fig, text: str) -> bool:
-    want = i18n.normalise(text)
-    return any(want in i18n.normalise(t.get_text()) for t in fig.findobj(mpl.text.Text))
+def _has_text(fig, *texts: str) -> bool:
+    """True if some text of the figure contains one of `texts` (line breaks ignored)."""
+    drawn = [i18n.normalise(t.get_text()) for t in fig.findobj(mpl.text.Text)]
+    return any(i18n.normalise(want) in d for want in texts for d in drawn)
 
 
 def _source_line(names: list[str], lines: int, name, lang, gloss, fits) -> str:
@@ -342,8 +343,8 @@ def _draw_footer(fig, snap, name, lang, parts, credit, box, width_in, data_dir) 
 # Writing
 # ---------------------------------------------------------------------------------------------
 
-def _render(fig, name, lang, pres, cited, note, attribution, credit_on_map, data_dir, on_missing,
-            start=None):
+def _render(fig, name, lang, pres, cited, note, attribution, credit_on_map, map_credit, data_dir,
+            on_missing, start=None):
     """The figure in one language, laid out for the presentation's width: ({format: bytes}, info)."""
     snap = layout.Snapshot(fig)
     undo = i18n.translate_figure(fig, lang, figure=name, on_missing=on_missing, data_dir=data_dir)
@@ -373,7 +374,7 @@ def _render(fig, name, lang, pres, cited, note, attribution, credit_on_map, data
             parts.append(("note", tr(note), None))
         reg = _sources.registry(data_dir)
         if pres.footer == "short":
-            names = _publishers(cited, reg, lang, gloss, name, bool(attribution), on_missing)
+            names = _publishers(cited, reg, lang, gloss, name, map_credit, on_missing)
             parts.append(("sources", names, SOURCE_LINES - (1 if credit else 0)))
         elif pres.footer == "full":
             items = [f"[{sid}] {_shown_as(reg.loc[sid, 'publisher'], lang, gloss, name, on_missing)} "
@@ -439,6 +440,8 @@ def save_figure(fig, name: str, sources=(), caption: str = "", attribution: str 
     _restore(fig)
     cited = _cited(name, data, sources, method_sources, data_dir)
     credit_on_map = bool(attribution) and _has_text(fig, attribution)
+    # A map credit (on the map or in the footer) names the basemap: its sources are not listed again.
+    map_credit = bool(attribution) or _has_text(fig, "OpenStreetMap contributors", "Natural Earth")
     missing: set = set()
     on_missing = missing.add if pres.missing else None
     sidecar = _csv_text(sidecar_rows(cited, data_dir), SIDECAR_FIELDS)
@@ -448,7 +451,7 @@ def save_figure(fig, name: str, sources=(), caption: str = "", attribution: str 
         if i:
             _restore(fig)
         blobs, info, start = _render(fig, name, lang, pres, cited, note, attribution, credit_on_map,
-                                     data_dir, on_missing, start)
+                                     map_credit, data_dir, on_missing, start)
         out = output_dir(lang, pres, figures_dir)
         for fmt, blob in blobs.items():
             written.append(files.write_bytes(out / f"{name}.{fmt}", blob))
