@@ -141,7 +141,7 @@ def _citation(c: dict) -> str:
     link = f" <{url}>" if url.startswith(("http://", "https://")) else ""
     title = c.get("title", "").replace("*", "\\*")
     role = {"method": " (method)", "cited": ""}.get(c.get("used_for", ""), "")
-    return f"- `{c['source_id']}`{role}: {c['publisher']}, *{title}*, {date}.{link}"
+    return f"- `{c['source_id']}`{role}: {c['publisher']}, *{title}*, {date.rstrip('.')}.{link}"
 
 
 def _anchor(heading: str) -> str:

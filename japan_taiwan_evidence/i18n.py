@@ -4,8 +4,8 @@
 (whitespace collapsed, so the notebook's line breaks do not matter), with the text in each language:
 
     key,en,ja,zh_hant,note
-    Japan's claimed EEZ,Japan's claimed EEZ,日本が主張するEEZ,日本主張的專屬經濟海域,
-    {n} MOD missiles,{n} MOD missiles,防衛省発表のミサイル{n}発,日本防衛省所稱飛彈{n}枚,template
+    Yonaguni,Yonaguni,与那国島,與那國島,island
+    {n} MOD missiles,{n} MOD missiles,防衛省発表 {n}発,日本防衛省稱{n}枚,03: missiles Japan's MOD ...
 
 A key may be a *template*: ``{name}`` stands for any text, which is kept as it is when it holds no
 letters (numbers, dates in digits) and is otherwise translated in turn (a place name, a list of names);
