@@ -128,6 +128,8 @@ def export(figures_wanted=("all",), langs=i18n.LANGS, width="page", formats=("pn
                     done += 1
                     wider = f", wider than asked ({rec['width_mm']:g} mm)" \
                         if rec["width_mm"] > rec["asked_mm"] + 0.5 else ""
+                    if rec["text_scale"] < 1:
+                        wider += f", text at {rec['text_scale']:.0%} to fit"
                     progress(f"[{done}/{total}] {rec['figure']} {rec['lang']} {rec['asked_mm']:g} mm: "
                              f"{', '.join(rec['files'])}{wider}")
 

@@ -191,11 +191,19 @@ class Presentation:
     def to_env(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
 
+    def is_default(self) -> bool:
+        """True when it draws what figures/ holds (which figures, and where reports go, aside)."""
+        keep = {"figures": None, "missing": None, "report_dir": None}
+        return Presentation(**{**asdict(self), **keep}) == Presentation()
+
 
 def output_dir(lang: str, presentation: Presentation, figures_dir=None) -> Path:
-    """Where a figure's files go: the one place that decides (figures/ for the default presentation)."""
+    """Where a figure's files go: the one place that decides. figures/ holds only the default
+    presentation; an export, or any other presentation, goes to build/export/<lang>/."""
     if presentation.export_dir is not None:
         return Path(presentation.export_dir) / lang
+    if not presentation.is_default():
+        return paths.BUILD / "export" / lang
     return Path(figures_dir) if figures_dir is not None else paths.FIGURES
 
 
@@ -365,7 +373,8 @@ def _render(fig, name, lang, pres, cited, note, attribution, credit_on_map, map_
         # A character no pinned font has would be drawn as an empty box: stop instead.
         warnings.filterwarnings("error", message=i18n.GLYPH_MISSING, category=UserWarning)
         width_in = pres.width_mm / 25.4
-        box = layout.fit_width(fig, width_in - 2 * layout.PAD_IN, start=start)
+        fig.set_dpi(pres.dpi)  # measure text at the resolution it is drawn at (hinting widens small text)
+        box, text_scale = layout.fit_width(fig, width_in - 2 * layout.PAD_IN, start=start, snap=snap)
         start = fig.get_size_inches()[0]
         parts, credit = [], None
         if attribution and not credit_on_map:
@@ -387,8 +396,8 @@ def _render(fig, name, lang, pres, cited, note, attribution, credit_on_map, map_
         full = layout.content_bbox(fig)
         pad = layout.PAD_IN
         # Across: the drawing (the footer is wrapped to its width by the fonts' outlines; the screen
-        # measure of small text runs a little wider). Down: everything, footer included.
-        # The right margin may shrink a little (fit_width's tolerance), never below 0.02 in.
+        # measure of small text runs a little wider); the right margin may shrink within fit_width's
+        # tolerance, never below 0.02 in. Down: everything, footer included.
         x0 = box.x0 - pad
         bbox = mpl.transforms.Bbox.from_extents(x0, full.y0 - pad, max(x0 + width_in, box.x1 + 0.02),
                                                 full.y1 + pad)
@@ -405,7 +414,9 @@ def _render(fig, name, lang, pres, cited, note, attribution, credit_on_map, map_
         finally:
             fig._layout_engine = engine
     info = {"figure": name, "lang": lang, "width_mm": round(bbox.width * 25.4, 1),
-            "height_mm": round(bbox.height * 25.4, 1), "asked_mm": pres.width_mm, **counts}
+            "height_mm": round(bbox.height * 25.4, 1), "asked_mm": pres.width_mm,
+            "text_scale": round(text_scale, 2),
+            **counts}
     return blobs, info, start
 
 
@@ -459,7 +470,7 @@ def save_figure(fig, name: str, sources=(), caption: str = "", attribution: str 
         if pres.report_dir:
             info["files"] = [paths.relative(p) for p in written[-len(blobs) - 1:]]
             files.write_text(Path(pres.report_dir) / f"{name}.{lang}.json", json.dumps(info, sort_keys=True))
-    if pres.export_dir is not None:
+    if pres.export_dir is not None or not pres.is_default():
         _restore(fig)  # an export leaves the notebook's figure as it was drawn
     else:
         out = output_dir("en", pres, figures_dir)

@@ -89,10 +89,12 @@ def is_grid(fig) -> bool:
         engine is None or isinstance(engine, (PlaceHolderLayoutEngine, TightLayoutEngine)))
 
 
-def _relayout(fig) -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # "not compatible with tight_layout" for odd axes
+def _relayout(fig) -> bool:
+    """tight_layout; False when matplotlib could not apply it (decorations wider than the figure)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
         fig.tight_layout()
+    return not any("not applied" in str(w.message) for w in caught)
 
 
 class Snapshot:
@@ -100,12 +102,16 @@ class Snapshot:
 
     def __init__(self, fig):
         self.fig = fig
-        self.size = tuple(fig.get_size_inches())
+        self.size, self.dpi = tuple(fig.get_size_inches()), fig.dpi
         self.params = {k: getattr(fig.subplotpars, k)
                        for k in ("left", "right", "bottom", "top", "wspace", "hspace")}
         self.positions = [(ax, ax.get_position(original=True).frozen(),
                            ax.get_position(original=False).frozen()) for ax in fig.get_axes()]
-        self.texts = [(t, t.get_text()) for t in fig.findobj(Text)]  # titles and legends get wrapped
+        # Titles and legends may be wrapped, and all text set smaller (fit_width's last resort).
+        self.texts = [(t, t.get_text(), t.get_fontsize()) for t in fig.findobj(Text)]
+        self.ticks = [(ax, _tick_sizes(ax)) for ax in fig.get_axes()]
+        self.gridliners = [(gl, dict(gl.xlabel_style), dict(gl.ylabel_style))
+                           for ax in fig.get_axes() for gl in getattr(ax, "_gridliners", [])]
         self.added: list = []
 
     def add(self, artist):
@@ -116,13 +122,48 @@ class Snapshot:
         for artist in self.added:
             artist.remove()
         self.added = []
-        for t, s in self.texts:
-            t.set_text(s)
+        for t, text, size in self.texts:
+            t.set_text(text)
+            t.set_fontsize(size)
+        for ax, sizes in self.ticks:
+            for name, size in sizes.items():
+                if size is not None:
+                    ax.tick_params(axis=name, which="both", labelsize=size)
+        for gl, xs, ys in self.gridliners:
+            gl.xlabel_style, gl.ylabel_style = xs, ys
+        self.fig.set_dpi(self.dpi)
+        self.restore_geometry()
+
+    def restore_geometry(self) -> None:
+        """Size, grid parameters and axes positions only (texts stay as they are)."""
         self.fig.set_size_inches(*self.size, forward=False)
         self.fig.subplotpars.update(**self.params)
         for ax, original, active in self.positions:
             ax._set_position(original, which="original")
             ax._set_position(active, which="active")
+
+
+def _tick_sizes(ax) -> dict:
+    """The tick label size of each axis ({'x': points or None})."""
+    out = {}
+    for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+        labels = axis.get_majorticklabels()
+        out[name] = labels[0].get_fontsize() if labels else None
+    return out
+
+
+def _scale_text(snap: Snapshot, k: float) -> None:
+    """Every text at k times the size the notebook gave it (k = 1 puts them back)."""
+    for t, _text, size in snap.texts:
+        if not getattr(t, "_jte_footer", False):
+            t.set_fontsize(size * k)
+    for ax, sizes in snap.ticks:
+        for name, size in sizes.items():
+            if size is not None:
+                ax.tick_params(axis=name, which="both", labelsize=size * k)
+    for gl, xs, ys in snap.gridliners:
+        gl.xlabel_style = {**xs, "size": xs.get("size", 7) * k}
+        gl.ylabel_style = {**ys, "size": ys.get("size", 7) * k}
 
 
 def _titles(fig):
@@ -184,8 +225,9 @@ def _fit_legends(fig, renderer, originals: dict) -> bool:
         texts = leg.get_texts()
         for t in texts:
             t.set_text(originals.setdefault(id(t), t.get_text()))
-        limit = (ax.bbox.width if ax is not None else fig.bbox.width) - 4.0
-        excess = leg.get_window_extent(renderer).width - limit
+        area = ax.bbox if ax is not None else fig.bbox
+        box = leg.get_window_extent(renderer)
+        excess = max(box.width - (area.width - 4.0), box.x1 - (area.x1 - 2.0), (area.x0 + 2.0) - box.x0)
         if excess <= 0 or not texts:
             continue
         widest = max(t.get_window_extent(renderer).width for t in texts)
@@ -213,24 +255,55 @@ def _at_width(fig, w: float, ratio: float, grid: bool, originals: dict) -> Bbox:
     content_bbox(fig)  # lays out titles and ticks as a draw would, without rasterising
     _fit_titles(fig, renderer, originals)
     _fit_legends(fig, renderer, originals)
-    if grid:
-        _relayout(fig)
+    fig._jte_layout_ok = _relayout(fig) if grid else True
     return content_bbox(fig)
 
 
-def fit_width(fig, width_in: float, start: float | None = None, max_steps: int = 6) -> Bbox:
-    """Resize `fig` so that what it draws is `width_in` wide (margins excluded); returns that box.
+def _sane(fig, widths: dict, scale: float) -> bool:
+    """The layout applied, and no axes squeezed below a third of the width plain scaling gives it."""
+    return getattr(fig, "_jte_layout_ok", True) and all(
+        ax.bbox.width / fig.dpi >= widths[ax] * scale / 3 for ax in fig.get_axes() if ax in widths)
+
+
+FALLBACK_IN = 170 / 25.4 - 2 * PAD_IN  # a page: every figure of the collection can be laid out there
+
+
+def fit_width(fig, width_in: float, start: float | None = None, snap: Snapshot | None = None,
+              max_steps: int = 6) -> tuple[Bbox, float]:
+    """Resize `fig` so that what it draws is `width_in` wide (margins excluded); returns that box and
+    the scale of its text (1.0: every text at the size the notebook gave it).
 
     The width of what is drawn grows with the figure's width, but not in proportion (text keeps its
     size), so the size is found by the secant method from two measurements. A result up to 0.05 in
-    narrower or 0.03 in wider (into the margin) is close enough. If the drawing cannot be made that
-    narrow (a legend wider than the page), the narrowest size tried is kept. `start`: a figure width
-    to try first (the one found for another language). The figure is left at the size found.
+    narrower or 0.03 in wider (into the margin) is close enough. A drawing that cannot be laid out
+    that narrow with its text at full size (long tick labels in an 85 mm column) is laid out for a
+    page instead and scaled down as a whole, text included: the scale is returned so that the
+    exporter can say so. `start`: a figure width to try first (the one found for another language).
     """
     w0, h0 = fig.get_size_inches()
     ratio = h0 / w0
     grid = is_grid(fig)
-    originals: dict = {}  # each title's text before any wrapping
+    natural = content_bbox(fig).width
+    widths = {ax: ax.bbox.width / fig.dpi for ax in fig.get_axes()}
+    texts = [(t, t.get_text()) for t in fig.findobj(Text)]  # translated, not yet wrapped
+    box = _fit(fig, width_in, start or w0, ratio, grid, max_steps)
+    if snap is None or (box.width <= width_in + 0.03 and _sane(fig, widths, width_in / natural)):
+        return box, 1.0
+    for t, text in texts:
+        t.set_text(text)
+    snap.restore_geometry()
+    base = _fit(fig, max(FALLBACK_IN, width_in), w0, ratio, grid, max_steps)
+    k = width_in / base.width
+    w = fig.get_size_inches()[0] * k
+    fig.set_size_inches(w, w * ratio, forward=False)
+    _scale_text(snap, k)
+    if grid:
+        _relayout(fig)
+    return content_bbox(fig), k
+
+
+def _fit(fig, width_in, w0, ratio, grid, max_steps) -> Bbox:
+    originals: dict = {}  # each title's and legend entry's text before any wrapping
 
     def at(w):
         return _at_width(fig, w, ratio, grid, originals)
@@ -241,8 +314,6 @@ def fit_width(fig, width_in: float, start: float | None = None, max_steps: int =
     def score(c):
         return abs(c - width_in) if c <= width_in + 0.03 else 1e9 + c
 
-    if start:
-        w0 = start
     box = at(w0)
     w_a, c_a = w0, box.width
     if good(c_a):

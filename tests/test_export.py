@@ -94,3 +94,13 @@ def test_presentation_travels_by_environment(monkeypatch):
     monkeypatch.setenv(figures.PRESENTATION_ENV, json.dumps({"lang": "ja"}))
     with pytest.raises(ValueError, match="unknown fields"):
         figures.Presentation.from_env()
+
+
+def test_a_presentation_other_than_the_default_never_writes_figures(tmp_path, monkeypatch):
+    monkeypatch.setattr(paths, "BUILD", tmp_path / "build")
+    default = figures.Presentation()
+    assert figures.output_dir("en", default) == paths.FIGURES
+    assert figures.output_dir("en", figures.Presentation(figures=("01_x",))) == paths.FIGURES
+    for other in (figures.Presentation(langs=("ja",)), figures.Presentation(width_mm=85),
+                  figures.Presentation(footer="none"), figures.Presentation(dpi=100)):
+        assert figures.output_dir(other.langs[0], other) == tmp_path / "build" / "export" / other.langs[0]
