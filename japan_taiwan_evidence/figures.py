@@ -449,6 +449,7 @@ def save_figure(fig, name: str, sources=(), caption: str = "", attribution: str 
     if pres.figures is not None and name not in pres.figures:
         return []
     _restore(fig)
+    dpi = fig.dpi  # layout measures at the output resolution; the notebook's display keeps its own
     cited = _cited(name, data, sources, method_sources, data_dir)
     credit_on_map = bool(attribution) and _has_text(fig, attribution)
     # A map credit (on the map or in the footer) names the basemap: its sources are not listed again.
@@ -473,6 +474,7 @@ def save_figure(fig, name: str, sources=(), caption: str = "", attribution: str 
     if pres.export_dir is not None or not pres.is_default():
         _restore(fig)  # an export leaves the notebook's figure as it was drawn
     else:
+        fig.set_dpi(dpi)  # the notebook shows the figure as saved (footer included), at screen size
         out = output_dir("en", pres, figures_dir)
         if data is not None:
             written.append(files.write_text(out / "data" / f"{name}.csv", _data_csv(data)))
