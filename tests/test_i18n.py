@@ -9,11 +9,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from conftest import read_rows, write_rows  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
 from japan_taiwan_evidence import figures, i18n, layout, paths, validate  # noqa: E402
-
-from conftest import read_rows, write_rows  # noqa: E402
 
 GLOSSARY = paths.DATA / "i18n" / "glossary.csv"
 
