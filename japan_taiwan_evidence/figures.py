@@ -30,7 +30,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from . import files, i18n, layout, paths
+from . import files, footers, i18n, layout, paths
 from . import sources as _sources
 
 # Okabe & Ito (2008): distinguishable with the common forms of colour blindness and in greyscale order.
@@ -117,12 +117,7 @@ FOOTER_MODES = ("short", "full", "none")
 SVG_TEXT = {"paths": "path", "editable": "none"}  # --svg-text -> rcParams['svg.fonttype']
 WIDTHS_MM = {"column": 85.0, "page": 170.0, "slide": 254.0}
 DEFAULT_WIDTH_MM = WIDTHS_MM["page"]
-FOOTER_PT = 6.5
-FOOTER_COLOUR = "#444444"
-SOURCE_LINES = 2  # the short source line, map credit included, never runs longer
 PRESENTATION_ENV = "JTE_PRESENTATION"
-SIDECAR_FIELDS = ["source_id", "used_for", "shown_as", "publisher", "title", "url", "published",
-                  "date_as_given", "accessed", "licence"]
 
 
 def parse_width(value) -> float:
@@ -241,46 +236,6 @@ def _cited(name: str, data, sources, method_sources, data_dir) -> list[tuple[str
     return [(sid, role, n) for sid, (role, n) in found.items()]
 
 
-def _shown_as(publisher: str, lang: str, gloss, figure: str, on_missing=None) -> str:
-    """The name a footer gives a publisher: the glossary's (a mirror under its original), else as recorded."""
-    if publisher in gloss:
-        return gloss.value(publisher, lang)
-    if lang != "en" and on_missing is None:
-        raise i18n.MissingTranslation(publisher, lang, figure)
-    if lang != "en":
-        on_missing(publisher)
-    return _sources._latin(publisher) or publisher
-
-
-def _publishers(cited, reg, lang, gloss, figure, skip_basemap: bool, on_missing=None) -> list[str]:
-    """Publishers, deduplicated after grouping; the most-cited first (by rows drawn), then in order."""
-    order: dict[str, tuple] = {}
-    for pos, (sid, _role, n) in enumerate(cited):
-        if skip_basemap and reg.loc[sid, "topic"] == "basemap":
-            continue  # the map credit names them
-        name = _shown_as(reg.loc[sid, "publisher"], lang, gloss, figure, on_missing)
-        rows, first = order.get(name, (0, pos))
-        order[name] = (rows + n, first)
-    return sorted(order, key=lambda k: (-order[k][0], order[k][1]))
-
-
-def _year(value) -> str:
-    return str(value)[:4] if isinstance(value, str) and value[:4].isdigit() else ""
-
-
-def sidecar_rows(cited, data_dir=None) -> list[dict]:
-    """The full citations of a figure, one row per source ID (the sidecar file and the gallery)."""
-    reg = _sources.registry(data_dir)
-    gloss = i18n.glossary(data_dir)
-    rows = []
-    for sid, role, _n in cited:
-        r = reg.loc[sid]
-        rows.append({"source_id": sid, "used_for": role,
-                     "shown_as": _shown_as(r["publisher"], "en", gloss, ""),
-                     **{k: ("" if pd.isna(r[k]) else str(r[k])) for k in SIDECAR_FIELDS[3:]}})
-    return rows
-
-
 def _csv_text(rows: list[dict], fieldnames: list[str]) -> str:
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=fieldnames, lineterminator="\n")
@@ -288,63 +243,6 @@ def _csv_text(rows: list[dict], fieldnames: list[str]) -> str:
     w.writerows(rows)
     return buf.getvalue()
 
-
-# ---------------------------------------------------------------------------------------------
-# Footers
-# ---------------------------------------------------------------------------------------------
-
-def _has_text(fig, *texts: str) -> bool:
-    """True if some text of the figure contains one of `texts` (line breaks ignored)."""
-    drawn = [i18n.normalise(t.get_text()) for t in fig.findobj(mpl.text.Text)]
-    return any(i18n.normalise(want) in d for want in texts for d in drawn)
-
-
-def _source_line(names: list[str], lines: int, name, lang, gloss, fits) -> str:
-    """'Source: A; B; C', or as many names as fit in `lines` lines and a pointer to the sidecar."""
-    sep = i18n.list_sep(lang)
-    full = gloss.phrase("Source: {publishers}", lang, publishers=sep.join(names))
-    if fits(full, lines):
-        return full
-    for k in range(len(names) - 1, 0, -1):
-        text = gloss.phrase("Source: {publishers} and {n} more (all: {file})", lang,
-                            publishers=sep.join(names[:k]), n=len(names) - k, file=f"{name}.sources.csv")
-        if fits(text, lines):
-            return text
-    return gloss.phrase("Sources: see {file}", lang, file=f"{name}.sources.csv")
-
-
-def _draw_footer(fig, snap, name, lang, parts, credit, box, width_in, data_dir) -> dict:
-    """Draw the footer under `box` (inches), wrapped to width_in; returns its line counts."""
-    gloss = i18n.glossary(data_dir)
-    prop = mpl.font_manager.FontProperties(family=i18n.families(lang), size=FOOTER_PT)
-
-    def wrap(text):
-        return layout.wrap_text(text, width_in, prop)
-
-    def fits(text, lines):
-        return wrap(text).count("\n") + 1 <= lines
-
-    paragraphs, counts = [], {"note_lines": 0, "source_lines": 0, "footer": ""}
-    for kind, content, max_lines in parts:
-        if max_lines is None:
-            text = wrap(content)
-        else:
-            text = wrap(_source_line(content, max(max_lines, 1), name, lang, gloss, fits))
-        counts["note_lines" if kind == "note" else "source_lines"] += text.count("\n") + 1
-        paragraphs.append(text)
-    if credit:
-        paragraphs.append(wrap(credit))
-        counts["source_lines"] += paragraphs[-1].count("\n") + 1
-    counts["footer"] = "\n".join(paragraphs)
-    if not paragraphs:
-        return counts
-    w_in, h_in = fig.get_size_inches()
-    t = fig.text(box.x0 / w_in, (box.y0 - 0.04) / h_in, "\n".join(paragraphs), ha="left", va="top",
-                 fontsize=FOOTER_PT, color=FOOTER_COLOUR, fontfamily=i18n.families(lang),
-                 transform=fig.transFigure, linespacing=1.3)
-    t._jte_lang, t._jte_footer = lang, True
-    snap.add(t)
-    return counts
 
 
 # ---------------------------------------------------------------------------------------------
@@ -383,15 +281,15 @@ def _render(fig, name, lang, pres, cited, note, attribution, credit_on_map, map_
             parts.append(("note", tr(note), None))
         reg = _sources.registry(data_dir)
         if pres.footer == "short":
-            names = _publishers(cited, reg, lang, gloss, name, map_credit, on_missing)
-            parts.append(("sources", names, SOURCE_LINES - (1 if credit else 0)))
+            names = footers.publishers(cited, reg, lang, gloss, name, map_credit, on_missing)
+            parts.append(("sources", names, footers.SOURCE_LINES - (1 if credit else 0)))
         elif pres.footer == "full":
-            items = [f"[{sid}] {_shown_as(reg.loc[sid, 'publisher'], lang, gloss, name, on_missing)} "
-                     f"({_year(reg.loc[sid, 'published']) or gloss.value('n.d.', lang)})"
+            items = [f"[{sid}] {footers.shown_as(reg.loc[sid, 'publisher'], lang, gloss, name, on_missing)} "
+                     f"({footers.year(reg.loc[sid, 'published']) or gloss.value('n.d.', lang)})"
                      for sid, _role, _n in cited]
             parts.append(("sources", gloss.phrase("Sources: {list}", lang,
                                                   list=i18n.list_sep(lang).join(items)), None))
-        counts = _draw_footer(fig, snap, name, lang, parts, credit, box, width_in - 2 * layout.PAD_IN,
+        counts = footers.draw_footer(fig, snap, name, lang, parts, credit, box, width_in - 2 * layout.PAD_IN,
                               data_dir)
         full = layout.content_bbox(fig)
         pad = layout.PAD_IN
@@ -451,12 +349,12 @@ def save_figure(fig, name: str, sources=(), caption: str = "", attribution: str 
     _restore(fig)
     dpi = fig.dpi  # layout measures at the output resolution; the notebook's display keeps its own
     cited = _cited(name, data, sources, method_sources, data_dir)
-    credit_on_map = bool(attribution) and _has_text(fig, attribution)
+    credit_on_map = bool(attribution) and footers.has_text(fig, attribution)
     # A map credit (on the map or in the footer) names the basemap: its sources are not listed again.
-    map_credit = bool(attribution) or _has_text(fig, "OpenStreetMap contributors", "Natural Earth")
+    map_credit = bool(attribution) or footers.has_text(fig, "OpenStreetMap contributors", "Natural Earth")
     missing: set = set()
     on_missing = missing.add if pres.missing else None
-    sidecar = _csv_text(sidecar_rows(cited, data_dir), SIDECAR_FIELDS)
+    sidecar = _csv_text(footers.sidecar_rows(cited, data_dir), footers.SIDECAR_FIELDS)
     written = []
     start = None  # the figure width found for the first language: where the next one starts
     for i, lang in enumerate(pres.langs):
