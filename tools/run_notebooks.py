@@ -262,7 +262,8 @@ def gallery_fingerprint() -> str:
     names = sorted(p.name for p in paths.FIGURES.iterdir()) if paths.FIGURES.is_dir() else []
     names += sorted(p.name for p in paths.NOTEBOOKS.glob("*.ipynb"))
     h.update("\n".join(names).encode())
-    for p in [paths.FIGURES / "index.csv", paths.FIGURES / "README.md",
+    sidecars = sorted(paths.FIGURES.glob("*.sources.csv")) if paths.FIGURES.is_dir() else []  # citations
+    for p in [paths.FIGURES / "index.csv", paths.FIGURES / "README.md", *sidecars,
               REPO / "japan_taiwan_evidence" / "gallery.py", REPO / "japan_taiwan_evidence" / "figures.py"]:
         h.update(p.as_posix().encode())
         h.update(_digest(p) if p.is_file() else b"-")
