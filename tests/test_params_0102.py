@@ -135,7 +135,7 @@ def test_a_new_source_row_reaches_the_footer(data_copy, tmp_path):
     figures.close(chart.fig)
     with open(tmp_path / "index.csv", encoding="utf-8", newline="") as fh:
         index = {r["figure"]: r for r in csv.DictReader(fh)}
-    assert "[dmdc-2026-03] Defense Manpower Data Center (2026)" in index["01_personnel_since_1950"]["sources"]
+    assert "dmdc-2026-03" in index["01_personnel_since_1950"]["sources"].split("; ")
     # The by-service chart draws the new rows too.
     pers = troops.load_personnel(data_copy)
     assert "dmdc-2026-03" in sources.ids_of(troops.service_rows(pers, troops.services_from(pers)))
@@ -295,5 +295,5 @@ def test_a_variant_run_of_notebook_01_follows_its_parameters_and_leaves_figures_
         index = {r["figure"]: r for r in csv.DictReader(fh)}
     # The title names the period drawn, and the new report's source reaches the footer.
     assert index["01_personnel_since_1950"]["caption"].startswith("US military personnel in Japan, 2010 to 2026")
-    assert "[dmdc-2026-03]" in index["01_personnel_since_1950"]["sources"]
-    assert "[dmdc-2026-03]" in index["01_personnel_by_service"]["sources"]
+    assert "dmdc-2026-03" in index["01_personnel_since_1950"]["sources"].split("; ")
+    assert "dmdc-2026-03" in index["01_personnel_by_service"]["sources"].split("; ")
