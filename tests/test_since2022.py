@@ -137,12 +137,14 @@ def test_the_zone_map_draws_only_published_zones(zone_table, eez):
     from japan_taiwan_evidence.since2022 import figures_exercises
 
     zones = analysis.zones_by_exercise()
-    fig, sources, _ = figures_exercises.draw_zone_maps(zones, zone_table, eez)
+    fig, data, _ = figures_exercises.draw_zone_maps(zones, zone_table, eez)
     try:
         drawn = {t.get_text() for ax in fig.axes for t in ax.texts}
         expected = {z.split("-")[-1] for v in zones.values() for z in v["zone_id"]}
         assert expected <= drawn
-        assert all(sid in validate.registry_ids() for sid in sources)
+        # The rows drawn (save_figure's data=): every published zone, and only those, each row sourced.
+        assert set(data.loc[data["layer"] == "zone", "zone_id"]) == {z for v in zones.values() for z in v["zone_id"]}
+        assert all(sid in validate.registry_ids() for cell in data["source_id"] for sid in cell.split(";"))
     finally:
         plt.close(fig)
 

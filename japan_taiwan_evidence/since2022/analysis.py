@@ -233,6 +233,8 @@ def evacuation_summary(evac: pd.DataFrame) -> dict:
     summary["hosted_sum"] = int(hosts["value"].sum())
     summary["hosted_minus_residents"] = summary["hosted_sum"] - summary.get("residents", 0)
     summary["source_ids"] = ids_of(evac["source_id"])
+    summary["rows"] = evac[["measure", "host_prefecture", "value", "unit", "qualifier", "flags",
+                            "source_id"]].reset_index(drop=True)  # what the figure draws
     return summary
 
 

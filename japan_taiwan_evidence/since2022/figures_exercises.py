@@ -1,7 +1,7 @@
 """Drawing helpers for section 1 of notebook 06: the exercise timeline and the two zone maps.
 
-Each returns the figure and the source IDs of what it drew; the notebook saves it with
-figures.save_figure. Only zones with published vertices are drawn (analysis.zones_by_exercise).
+Each returns the figure and the rows it drew (with their source_id: save_figure's `data=`); the notebook
+saves it with figures.save_figure. Only zones with published vertices are drawn (analysis.zones_by_exercise).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from .. import geo, maps, missiles
-from ..figures import PALETTE
+from ..figures import PALETTE, layers
 from . import analysis
 
 HALO = [pe.withStroke(linewidth=2.4, foreground="white")]
@@ -65,7 +65,7 @@ def draw_exercise_timeline(timeline: pd.DataFrame, article_end: pd.Timestamp, co
                 color=colour if r["zones_published"] else "#444444")
     for when, text in ((article_end, "article"), (coverage, "records end")):
         ax.axvline(when, color=PALETTE["black"], lw=0.8, linestyle=":")
-        ax.text(when, -1.05, f" {text}\n {when:%d %b %Y}", fontsize=6.5, va="bottom", ha="left")
+        ax.text(when, -1.05, f" {text}\n {when.day} {when:%b %Y}", fontsize=6.5, va="bottom", ha="left")
     ax.set_ylim(-1.1, len(rows) - 0.4)
     ax.set_xlim(timeline["start"].min() - pd.Timedelta(days=90), coverage + pd.Timedelta(days=90))
     ax.set_yticks([])
@@ -81,7 +81,9 @@ def draw_exercise_timeline(timeline: pd.DataFrame, article_end: pd.Timestamp, co
                        markersize=8, label="none published or found (not drawn)")]
     fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.02, 0.0), ncol=2, fontsize=7)
     ax.set_title("PLA exercises around Taiwan since August 2022", loc="left")
-    return fig, analysis.ids_of(timeline["source_id"])
+    drawn = timeline[["exercise_id", "name", "start", "end", "live_fire", "zones_published", "zones", "flags",
+                      "source_id"]]
+    return fig, drawn.reset_index(drop=True)
 
 
 ADDED_STYLE = {"facecolor": "none", "edgecolor": PALETTE["purple"], "hatch": "////", "linewidth": 1.0,
@@ -93,7 +95,7 @@ def eez_summary(table: pd.DataFrame) -> str:
     one stays from it."""
     inside = table[table["share_in_eez"] > 0].sort_values("share_in_eez", ascending=False)
     if len(inside):
-        parts = ", ".join(f"{z.split('-')[-1]} {s:.0%}" for z, s in zip(inside["zone_id"], inside["share_in_eez"]))
+        parts = ", ".join(f"{s:.0%} of {z.split('-')[-1]}" for z, s in zip(inside["zone_id"], inside["share_in_eez"]))
         return f"Share inside Japan's claimed EEZ: {parts};\nthe other {len(table) - len(inside)} zones 0%"
     near = table.loc[table["eez_gap_km"].idxmin()]
     return (f"None of the {len(table)} zones reaches Japan's claimed EEZ;\nthe nearest, "
@@ -140,20 +142,23 @@ def _panel(ax, eez, polys, table: pd.DataFrame, places: pd.DataFrame, nearest: p
 def draw_zone_maps(zones: dict, table: pd.DataFrame, eez, places=analysis.PLACES, titles: dict | None = None,
                    data_dir=None):
     """The zones of each exercise side by side on the same map: the constructed EEZ, the median line, and
-    the nearest distance from each place to that exercise's nearest zone. Returns the figure, the source
-    IDs drawn and the map's credit line (basemap and projection)."""
+    the nearest distance from each place to that exercise's nearest zone. Returns the figure, the rows
+    drawn (layers: zone vertices, zones with their EEZ share and gap, places, nearest distances) and the
+    map's credit line (basemap and projection). The EEZ is constructed from the basemap: its sources are
+    the method's (MAP_METHOD_SOURCES), and the dispute note's are missiles.EEZ_CAVEAT_SOURCES."""
     pl = missiles.load_places(data_dir).loc[list(places)]
     pl = pl.assign(label=pl["name"].str.split(" ").str[0])
     near = analysis.nearest_zones(table, places)
     proj = maps.PRESETS["taiwan_ryukyu"].projection()
     fig = plt.figure(figsize=(7.5, 4.5))
-    sources: list[str] = []
+    vertex_rows = []
     width = 0.94 / len(zones)
     for i, (ex, vertices) in enumerate(zones.items()):
         ax = fig.add_axes([0.02 + i * (width + 0.04), 0.27, width - 0.02, 0.66], projection=proj)
         _panel(ax, eez, missiles.zone_polygons(vertices), table[table["exercise_id"] == ex], pl,
                near[near["exercise_id"] == ex], (titles or {}).get(ex, ex))
-        sources += analysis.ids_of(vertices["source_id"])
+        vertex_rows.append(vertices[["zone_id", "vertex_order", "lat", "lon", "flag", "source_id"]]
+                           .assign(exercise_id=ex))
     S = maps.STYLES
     handles = [Patch(facecolor=S["zone"]["facecolor"], edgecolor=S["zone"]["edgecolor"],
                      label="zone as published (vertices joined in order)"),
@@ -164,6 +169,21 @@ def draw_zone_maps(zones: dict, table: pd.DataFrame, eez, places=analysis.PLACES
                Line2D([], [], color=PALETTE["blue"], lw=0.8, linestyle="--", label="200 nmi from Japanese land"),
                Line2D([], [], color=PALETTE["black"], lw=0.8, label="nearest distance, island to zone")]
     fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=2, fontsize=7)
-    sources += analysis.ids_of(pl["source_id"], missiles.BASEMAP_SOURCES, missiles.EEZ_CAVEAT_SOURCES)
     credit = f"{maps.attribution('detail')}. {maps.projection_note(proj)}."
-    return fig, analysis.ids_of(sources), credit
+    drawn_table = table[table["exercise_id"].isin(list(zones))]
+    zone_src = drawn_table.set_index(["exercise_id", "zone_id"])["source_id"]
+    nearest = near.assign(source_id=[";".join(analysis.ids_of(pl.loc[r.place_id, "source_id"],
+                                                               zone_src.loc[(r.exercise_id, r.zone_id)]))
+                                     for r in near.itertuples()])
+    vertices = pd.concat(vertex_rows, ignore_index=True)
+    # Computed values rounded as the notebook shows them: the last digits of a geodesic computation are
+    # not evidence, and would make the data file differ between machines.
+    data = layers(zone_vertex=vertices[["exercise_id"] + [c for c in vertices.columns if c != "exercise_id"]],
+                  zone=drawn_table[["exercise_id", "zone_id", "flag", "area_km2", "share_in_eez", "eez_gap_km",
+                                    "source_id"]].round({"area_km2": 0, "share_in_eez": 3, "eez_gap_km": 1}),
+                  place=pl.assign(place_id=pl.index)[["place_id", "name", "lat", "lon", "source_id"]],
+                  nearest_distance=nearest[["exercise_id", "place_id", "zone_id", "km", "source_id"]].round({"km": 1}))
+    return fig, data, credit
+
+
+MAP_METHOD_SOURCES = missiles.BASEMAP_SOURCES  # the basemap the coast, the EEZ and the land are drawn from

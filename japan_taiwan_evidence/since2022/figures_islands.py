@@ -1,6 +1,6 @@
 """Drawing helpers for sections 3 and 4 of notebook 06: Japan's units on the south-western islands, the
 Sakishima evacuation plan, and the weeks after PM Takaichi's remark with monthly visitors from China.
-Each returns the figure and the source IDs of the rows it drew.
+Each returns the figure and the rows it drew, with their source_id (save_figure's `data=`).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.lines import Line2D
 
-from ..figures import PALETTE
+from ..figures import PALETTE, layers
 from ..validate import split_ids
 from . import analysis
 
@@ -74,11 +74,14 @@ def draw_posture(timeline: pd.DataFrame, article_end: pd.Timestamp):
                                                           " reports that disagree"))
     fig.legend(handles=handles, loc="lower left", ncol=2, fontsize=7, bbox_to_anchor=(0.02, 0.0))
     ax.set_title("Japan's units on its south-western islands", loc="left", x=-0.28)
-    return fig, analysis.ids_of(timeline["source_id"])
+    drawn = timeline[["island", "when", "status", "unit", "personnel", "personnel_qualifier", "fiscal_year_planned",
+                      "flags", "source_id"]]
+    return fig, drawn.reset_index(drop=True)
 
 
 def draw_evacuation(summary: dict, plan_date: pd.Timestamp):
-    """Residents each host prefecture is to take in under the plan, with the plan's headline figures."""
+    """Residents each host prefecture is to take in under the plan, with the plan's headline figures.
+    The rows drawn are the plan's table (summary['rows']): the hosts as bars, the rest in the text box."""
     hosts = summary["hosts"].iloc[::-1]
     fig, ax = plt.subplots(figsize=(7.5, 3.8))
     ax.barh(hosts["host_prefecture"], hosts["value"], color=PALETTE["blue"], height=0.65)
@@ -104,7 +107,7 @@ def draw_evacuation(summary: dict, plan_date: pd.Timestamp):
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.set_xlim(0, hosts["value"].max() * 1.15)
     ax.grid(axis="y", visible=False)
-    return fig, summary["source_ids"]
+    return fig, summary["rows"]
 
 
 def draw_after_remark(events: pd.DataFrame, months: pd.DataFrame, remark: pd.Timestamp):
@@ -153,4 +156,6 @@ def draw_after_remark(events: pd.DataFrame, months: pd.DataFrame, remark: pd.Tim
     bottom.xaxis.set_major_locator(mdates.MonthLocator(bymonth=[1, 4, 7, 10]))
     bottom.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
     fig.tight_layout()
-    return fig, analysis.ids_of(events["source_id"], months.loc[have, "source_id"])
+    data = layers(event=events[["when", "topic", "kind", "label", "source_id"]],
+                  visitors=months.loc[have, ["month", "visitors", "qualifier", "yoy_change_pct", "flags", "source_id"]])
+    return fig, data

@@ -2,7 +2,7 @@
 
 Series with different units get their own axes; fiscal years (scrambles) and calendar years (Senkaku)
 are labelled as such; floors (partial-year counts), ranges and gaps are drawn as what they are.
-Each helper returns the figure and the source IDs of the rows it drew.
+Each helper returns the figure and the rows it drew, with their source_id (save_figure's `data=`).
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def draw_scrambles(scr: pd.DataFrame, summary: dict):
                        label=f"China: only a range (0 to {int(rng['china_max'].max())}) stated")]
     ax.legend(handles=handles, loc="upper left", fontsize=7, ncol=1)
     ax.set_title(f"ASDF scrambles, FY{summary['first_fy']}–FY{latest}")
-    return fig, analysis.ids_of(scr["source_id"])
+    return fig, scr[["fiscal_year", "total", "china", "china_max", "russia", "flags", "source_id"]].reset_index(drop=True)
 
 
 def _gap_runs(values: pd.Series) -> list[tuple[int, int]]:
@@ -166,4 +166,5 @@ def draw_senkaku(ccg: pd.DataFrame):
     fig.suptitle(f"Chinese government ships around the Senkaku Islands, {years.start}–{years.stop - 1}",
                  x=0.02, ha="left", fontweight="bold", fontsize=11)
     fig.tight_layout()
-    return fig, analysis.ids_of(ccg["source_id"])
+    drawn = ccg[ccg["measure"].isin(titles)]
+    return fig, drawn[["year", "zone", "measure", "value", "qualifier", "as_of", "flags", "source_id"]].reset_index(drop=True)
