@@ -170,6 +170,9 @@ def draw_zone_maps(zones: dict, table: pd.DataFrame, eez, places=analysis.PLACES
                Line2D([], [], color=PALETTE["black"], lw=0.8, label="nearest distance, island to zone")]
     fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=2, fontsize=7)
     credit = f"{maps.attribution('detail')}. {maps.projection_note(proj)}."
+    # The credit goes on the map (the last panel), as on notebook 03's map, so the footer keeps to its
+    # short source line; save_figure finds it there and does not repeat it.
+    maps.add_attribution(ax, credit.replace(". Projection", ".\nProjection"), fontsize=5.0)
     drawn_table = table[table["exercise_id"].isin(list(zones))]
     zone_src = drawn_table.set_index(["exercise_id", "zone_id"])["source_id"]
     nearest = near.assign(source_id=[";".join(analysis.ids_of(pl.loc[r.place_id, "source_id"],

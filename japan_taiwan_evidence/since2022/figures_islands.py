@@ -43,8 +43,9 @@ def draw_posture(timeline: pd.DataFrame, article_end: pd.Timestamp):
     """Japan's units island by island (west to east): what was in place (filled), announced or decided
     (hollow diamond) and planned (hollow square), with personnel where sourced."""
     n = len(timeline)
-    fig = plt.figure(figsize=(7.5, 0.3 * n + 1.8))
-    ax = fig.add_axes([0.15, 0.2, 0.3, 0.72])
+    # Room below the axis for the year labels and the legend, which must not overlap them.
+    fig, ax = plt.subplots(figsize=(7.5, 0.3 * n + 2.4))
+    fig.subplots_adjust(left=0.15, right=0.45, bottom=0.3, top=0.92)
     ys = list(range(n))[::-1]
     for y, (_, r) in zip(ys, timeline.iterrows()):
         marker, filled, colour, _ = STATUS_STYLE[r["status"]]
@@ -61,10 +62,10 @@ def draw_posture(timeline: pd.DataFrame, article_end: pd.Timestamp):
     ax.set_yticks(ticks, labels, fontsize=8.5, fontweight="bold")
     ax.tick_params(axis="y", length=0)
     ax.axvline(article_end, color=PALETTE["black"], lw=0.8, linestyle=":")
-    ax.text(article_end, -1.1, " article", fontsize=6.5, va="bottom", ha="left")
-    ax.set_ylim(-1.2, n - 0.4)
+    ax.text(article_end, n - 0.45, " article", fontsize=6.5, va="bottom", ha="left")
+    ax.set_ylim(-0.8, n + 0.2)
     ax.grid(axis="y", visible=False)
-    ax.xaxis.set_major_locator(mdates.YearLocator(2))
+    ax.xaxis.set_major_locator(mdates.YearLocator(4))  # the axis is narrow: every fourth year
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     handles = [Line2D([], [], marker=m, linestyle="none", markeredgecolor=c, markerfacecolor=c if f else "white",
                       markersize=7, label=w) for m, f, c, w in
