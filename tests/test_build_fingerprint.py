@@ -75,3 +75,11 @@ def test_the_build_fingerprint_hashes_the_cells_not_the_file(monkeypatch):
     assert a == run_notebooks.fingerprint(NOTEBOOK, inputs)
     monkeypatch.setattr(run_notebooks, "notebook_fingerprint_bytes", lambda path: b"other cells")
     assert run_notebooks.fingerprint(NOTEBOOK, inputs) != a
+
+
+def test_the_longest_notebooks_start_first():
+    from pathlib import Path
+    todo = [(1, Path("01_a.ipynb")), (2, Path("02_b.ipynb")), (3, Path("03_c.ipynb")), (4, Path("04_d.ipynb"))]
+    timings = {"01_a": 5.0, "02_b": 30.0, "03_c": 12.0}  # 04_d never ran: it may be long, so it goes first
+    order = [nb.stem for _, nb in run_notebooks.longest_first(todo, timings)]
+    assert order == ["04_d", "02_b", "03_c", "01_a"]

@@ -56,6 +56,9 @@ files = _load("files")
 
 TIMEOUT_S = 900
 STAMPS = paths.BUILD / "stamps"
+# How long each notebook took last time, kept apart from the stamps (a clean build removes those): the
+# longest notebooks start first, so two cores do not wait on one long notebook started last.
+TIMINGS = paths.BUILD / "timings.json"
 STAGE_ROOT = paths.BUILD / "stage"
 INDEX_FIELDS = ["figure", "notebook", "caption", "sources"]
 _print_lock = threading.Lock()
@@ -294,12 +297,26 @@ def write_gallery() -> None:
 
 
 # ------------------------------------------------------------------------------------------- build
+def _read_timings() -> dict:
+    try:
+        return json.loads(TIMINGS.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def longest_first(todo: list, timings: dict) -> list:
+    """Notebooks in the order to start them: longest last time first (unknown ones first of all, as they
+    may be long), ties in notebook order."""
+    return sorted(todo, key=lambda item: (-timings.get(item[1].stem, float("inf")), item[0]))
+
+
 class Build:
     def __init__(self, notebooks: list[Path], jobs: int):
         self.notebooks, self.jobs = notebooks, max(1, jobs)
         self.procs: dict[str, subprocess.Popen] = {}
         self.stopping = False
         self.failed: list[str] = []
+        self.timings: dict[str, float] = _read_timings()
 
     def run_one(self, i: int, nb: Path) -> bool:
         total = len(self.notebooks)
@@ -328,7 +345,9 @@ class Build:
                 return False
             read = publish(nb, stage)
             write_stamp(nb, read)
-            say(f"[{i}/{total}] {nb.name}: done in {time.perf_counter() - t0:.1f} s")
+            took = time.perf_counter() - t0
+            self.timings[nb.stem] = round(took, 1)
+            say(f"[{i}/{total}] {nb.name}: done in {took:.1f} s")
             return True
         finally:
             shutil.rmtree(stage, ignore_errors=True)
@@ -391,7 +410,7 @@ def _build(notebooks: list[Path], args) -> int:
     previous = signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     pool = cf.ThreadPoolExecutor(max_workers=build.jobs)
     try:
-        futures = [pool.submit(build.run_one, i, nb) for i, nb in todo]
+        futures = [pool.submit(build.run_one, i, nb) for i, nb in longest_first(todo, build.timings)]
         ran = sum(1 for f in cf.as_completed(futures) if f.result())
     except KeyboardInterrupt:
         build.stop()
@@ -402,6 +421,8 @@ def _build(notebooks: list[Path], args) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
         pool.shutdown(wait=True, cancel_futures=True)
+    if ran:
+        files.write_text(TIMINGS, json.dumps(build.timings, indent=1, sort_keys=True) + "\n")
     say(f"{ran} of {len(notebooks)} notebooks run in {time.perf_counter() - t_all:.1f} s "
         f"({build.jobs} at a time)")
     write_gallery()
