@@ -7,10 +7,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 READY  := $(VENV)/.ready
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
-# pytest-xdist: one worker per core; a notebook's cells stay together on one worker (loadfile).
+# pytest-xdist: one worker per core; a notebook's cells stay together on one worker (loadfile). make test
+# names notebooks/ first so the longest files start first and the short test files fill in around them.
 XDIST  := -n $(or $(JOBS),auto) --dist loadfile
+# tests/startup.py, loaded before the plugins, spares each pytest process a slow import nbformat pulls in.
+PYTEST := $(BIN)/python -m pytest -p tests.startup
 
-.PHONY: help figures test lab bench report citations clean distclean venv freeze datapackage e2e variant ingest-dmdc export
+.PHONY: help figures test check lab bench report citations clean distclean venv freeze datapackage e2e variant ingest-dmdc export
 .DEFAULT_GOAL := help
 
 help: ## list the targets, one line each (also what plain `make` prints)
@@ -31,8 +34,8 @@ $(READY): requirements.txt pyproject.toml
 figures: $(READY) ## run the notebooks whose inputs changed, in parallel (JOBS=1: one at a time), and write figures/
 	$(BIN)/python tools/run_notebooks.py $(if $(JOBS),--jobs $(JOBS))
 
-test: $(READY) ## unit, data and provenance tests, then strict nbval on every notebook, in parallel
-	$(BIN)/python -m pytest $(XDIST) $(NBVAL) tests notebooks
+test: $(READY) ## unit, data, claim and provenance tests and strict nbval on every notebook, in parallel
+	$(PYTEST) $(XDIST) -m "not e2e" $(NBVAL) notebooks tests
 
 variant: $(READY) ## run one notebook with other parameters: make variant NB=03 SET="inside_share=0.04" -> build/variants/
 	@test -n "$(NB)" || { echo 'usage: make variant NB=03 SET="inside_share=0.04"'; exit 2; }
@@ -44,10 +47,14 @@ lab: $(READY) ## JupyterLab on 127.0.0.1 with the project kernel (prints the URL
 bench: $(READY) ## timings and memory -> build/bench.json
 	$(BIN)/python tools/bench.py
 
-# Browser test: every notebook run through JupyterLab in Debian's Chromium (apt-get install chromium).
-# Not part of `make test`; .ci/run runs it after the test suite.
-e2e: $(READY) ## every notebook run through JupyterLab in headless Chromium -> build/e2e/
+# The end-to-end tier, which .ci/run runs after `make test`: the tests marked e2e (they execute notebooks
+# again, export every figure in every language, print the report with Chromium, start JupyterLab or
+# the build script in a subprocess), then every notebook run through JupyterLab in Debian's Chromium.
+e2e: $(READY) ## end-to-end tests, then every notebook run through JupyterLab in headless Chromium -> build/e2e/
+	$(PYTEST) $(XDIST) -m e2e tests
 	$(BIN)/python tools/e2e.py
+
+check: test e2e ## everything CI runs before the rebuild: make test, then make e2e
 
 report: $(READY) ## the report as one HTML file and its PDF -> build/report/
 	$(BIN)/python -m japan_taiwan_evidence.report

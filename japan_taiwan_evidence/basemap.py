@@ -58,10 +58,16 @@ def land_features(which: str = "detail") -> list[dict]:
 
 def load_land(which: str = "detail") -> dict[str, BaseGeometry]:
     """Land by country from the basemap: {iso_a3: (Multi)Polygon}, sources merged."""
+    return dict(_merged_land(which))
+
+
+@lru_cache(maxsize=4)
+def _merged_land(which: str) -> tuple:
+    # Merged once per process, like the file it comes from (geometries are immutable; callers get a new dict).
     out: dict[str, list] = {}
     for f in land_features(which):
         out.setdefault(f["iso_a3"], []).append(f["geometry"])
-    return {k: shapely.union_all(v) for k, v in sorted(out.items())}
+    return tuple((k, shapely.union_all(v)) for k, v in sorted(out.items()))
 
 
 def basemap_extent(which: str = "detail") -> tuple[float, float, float, float]:

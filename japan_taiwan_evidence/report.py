@@ -27,6 +27,7 @@ import argparse
 import base64
 import csv
 import datetime as dt
+import hashlib
 import html
 import io
 import os
@@ -112,9 +113,21 @@ def figure_uri(slug: str) -> str:
     return "data:image/png;base64," + base64.b64encode(_scaled_png(png.read_bytes())).decode("ascii")
 
 
+# Scaled PNGs by the original's hash: building the report again in one process (a test, a re-run cell)
+# scales only the figures that changed.
+_SCALED: dict[str, bytes] = {}
+
+
 def _scaled_png(data: bytes) -> bytes:
     """The PNG at PNG_WIDTH with a 256-colour palette: the maps are flat colours and lines, which a
     palette keeps (checked by eye against the full-colour image) at a fifth of the bytes."""
+    key = hashlib.sha256(data).hexdigest()
+    if key not in _SCALED:
+        _SCALED[key] = _scale_png(data)
+    return _SCALED[key]
+
+
+def _scale_png(data: bytes) -> bytes:
     from PIL import Image
 
     with Image.open(io.BytesIO(data)) as im:

@@ -216,6 +216,8 @@ def register(path: str, schema: pa.DataFrameSchema, key: list[str], title: str,
 # by the file's content hash (not its mtime), so an edited CSV is re-read at the next load, and an
 # unchanged one costs one hash. Callers get a copy, so no caller can change another's table.
 _CACHE: dict[tuple, pd.DataFrame] = {}
+# (table's cache key, registry's hash) pairs whose source IDs were all found in the registry.
+_SOURCES_CHECKED: set[tuple] = set()
 # Every file read in this process, as shown to users ('data/troops/personnel.csv'): the build records
 # them as the notebook's inputs, so a change to one data file re-runs only the notebooks that read it.
 _READ: set[Path] = set()
@@ -241,6 +243,7 @@ if os.environ.get("JTE_RECORD_INPUTS"):
 
 def clear_cache() -> None:
     _CACHE.clear()
+    _SOURCES_CHECKED.clear()
 
 
 def files_read() -> list[Path]:
@@ -266,17 +269,32 @@ def read_table(relpath: str, schema: pa.DataFrameSchema, key=None, data_dir=None
     if not path.exists():
         raise DataError(shown, expected="the file to exist")
     _READ.add(path.resolve())
-    registry_key = None
-    if check_sources:
-        reg = d / "sources.csv"
-        registry_key = file_digest(reg) if reg.exists() else None
-    cache_key = (str(path.resolve()), file_digest(path), id(schema), tuple(key or ()), registry_key)
+    # Keyed by the table's name and bytes, not its folder: a copy of data/ with this file unchanged
+    # gives the same validated table. The source-ID check is cheap and separate, so an edit to
+    # sources.csv does not re-validate every other table.
+    cache_key = (relpath, file_digest(path), id(schema), tuple(key or ()))
     if cache_key not in _CACHE:
-        _CACHE[cache_key] = _read_and_validate(path, shown, schema, key, data_dir, check_sources)
-    return _CACHE[cache_key].copy()
+        _CACHE[cache_key] = _read_and_validate(path, shown, schema, key)
+    df = _CACHE[cache_key]
+    if check_sources and "source_id" in df.columns:
+        reg = d / "sources.csv"
+        checked = (cache_key, file_digest(reg) if reg.exists() else None)
+        if checked not in _SOURCES_CHECKED:
+            _check_source_ids(df, shown, data_dir)
+            _SOURCES_CHECKED.add(checked)
+    return df.copy()
 
 
-def _read_and_validate(path, shown, schema, key, data_dir, check_sources) -> pd.DataFrame:
+def _check_source_ids(df: pd.DataFrame, shown: str, data_dir) -> None:
+    known = registry_ids(data_dir)
+    for pos, cell in enumerate(df["source_id"]):
+        for sid in split_ids(cell):
+            if sid not in known:
+                raise DataError(shown, row=pos + 1, column="source_id",
+                                expected="a source ID listed in data/sources.csv", found=sid)
+
+
+def _read_and_validate(path, shown, schema, key) -> pd.DataFrame:
     df = _raw_csv(path, shown)
     df.index = pd.RangeIndex(len(df))
     try:
@@ -293,13 +311,6 @@ def _read_and_validate(path, shown, schema, key, data_dir, check_sources) -> pd.
             raise DataError(shown, row=pos + 1, column="+".join(key),
                             expected=f"a unique key ({', '.join(key)})",
                             found=" / ".join(str(v) for v in first))
-    if check_sources and "source_id" in df.columns:
-        known = registry_ids(data_dir)
-        for pos, cell in enumerate(df["source_id"]):
-            for sid in split_ids(cell):
-                if sid not in known:
-                    raise DataError(shown, row=pos + 1, column="source_id",
-                                    expected="a source ID listed in data/sources.csv", found=sid)
     return df
 
 

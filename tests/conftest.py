@@ -6,12 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from japan_taiwan_evidence import paths
-
 
 @pytest.fixture
 def data_copy(tmp_path) -> Path:
     """A copy of data/ (without the large basemap files) in a temp dir."""
+    # Imported here, not at the top: pytest-xdist's controller loads this file too, and it needs
+    # none of the package (importing it takes about 2 s).
+    from japan_taiwan_evidence import paths
+
     dst = tmp_path / "data"
     shutil.copytree(paths.DATA, dst, ignore=shutil.ignore_patterns("*.geojson", "external"))
     return dst

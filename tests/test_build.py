@@ -68,6 +68,7 @@ def _snapshot(root: Path) -> dict:
     return out
 
 
+@pytest.mark.e2e
 def test_a_failure_mid_figures_leaves_the_previous_outputs(collection):
     root, env = collection
     _notebook(root / "notebooks" / "91_ok.ipynb", FIGURE + "fig('91_a')\nfig('91_b')")
@@ -84,6 +85,7 @@ def test_a_failure_mid_figures_leaves_the_previous_outputs(collection):
     assert _snapshot(root) == before  # the first figure of the failed run was not published
 
 
+@pytest.mark.e2e
 def test_only_notebooks_that_read_a_changed_file_rerun(collection):
     root, env = collection
     read = "import japan_taiwan_evidence as jte\nopen(jte.paths.DATA / '{}', encoding='utf-8').read()"
@@ -117,6 +119,7 @@ def test_a_second_build_stops_with_a_clear_message(collection):
     assert not (figures / "94_a.png").exists()
 
 
+@pytest.mark.e2e
 def test_ctrl_c_stops_cleanly_and_publishes_nothing(collection):
     root, env = collection
     _notebook(root / "notebooks" / "95_slow.ipynb", FIGURE + "fig('95_a')", "import time\ntime.sleep(120)")

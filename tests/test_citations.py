@@ -136,6 +136,7 @@ def test_a_broken_registry_stops_with_a_clear_error_and_writes_nothing(data_copy
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.e2e
 def test_make_citations_command_line(tmp_path):
     done = subprocess.run([sys.executable, "-m", "japan_taiwan_evidence.citations", "--out", str(tmp_path)],
                           cwd=paths.REPO, capture_output=True, text=True, timeout=600, check=False)

@@ -48,7 +48,7 @@ def test_counts_cover_every_claim_and_every_verdict(table):
 # --- verdicts follow the data ----------------------------------------------------------------
 
 def _verdict(data_dir, cid):
-    return ledger.ledger_table(data_dir).set_index("claim_id").loc[cid, "verdict"]
+    return verdicts.evaluate(cid, data_dir=data_dir).verdict
 
 
 def test_c13_verdict_follows_the_september_2022_total(data_copy):

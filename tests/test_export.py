@@ -38,6 +38,7 @@ def exported(tmp_path_factory):
     return out, records, lines, before
 
 
+@pytest.mark.e2e
 def test_every_figure_exports_in_every_language(exported):
     out, records, lines, _ = exported
     wanted = {(name, lang) for name in export.available() for lang in ("en", "ja", "zh-Hant")}
@@ -51,22 +52,26 @@ def test_every_figure_exports_in_every_language(exported):
                                                                   if ln.startswith("["))
 
 
+@pytest.mark.e2e
 def test_export_writes_nothing_in_figures_or_notebooks(exported):
     assert _committed() == exported[3]
 
 
+@pytest.mark.e2e
 def test_the_missile_map_in_japanese_has_a_short_footer(exported):
     _, records, _, _ = exported
     rec = next(r for r in records if r["figure"] == "03_missile_map" and r["lang"] == "ja")
     assert rec["source_lines"] <= 2 and rec["width_mm"] == pytest.approx(WIDTH_MM, abs=0.5)
 
 
+@pytest.mark.e2e
 def test_footers_are_short_in_every_language(exported):
     _, records, _, _ = exported
     long = [(r["figure"], r["lang"], r["source_lines"]) for r in records if r["source_lines"] > 2]
     assert not long
 
 
+@pytest.mark.e2e
 def test_exports_are_byte_stable(exported, tmp_path):
     """The same export again, of one figure only, gives the same bytes as the whole run did."""
     out = exported[0]

@@ -251,6 +251,7 @@ def test_c25_follows_the_data(data_copy):
     assert verdicts.evaluate("C25", data_dir=data_copy).verdict == verdicts.DIFFERS
 
 
+@pytest.mark.e2e
 def test_notebook_02_stops_on_an_unflagged_decrease_and_writes_no_figure(data_copy, tmp_path, monkeypatch):
     import nbformat
     from nbclient import NotebookClient

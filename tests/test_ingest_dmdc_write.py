@@ -223,7 +223,8 @@ def server(tmp_path):
     fixture = wbk.build(tmp_path, "2026-03", "2024")
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     srv.fixture = fixture
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    # shutdown() waits up to one poll interval (0.5 s by default) for the loop to notice.
+    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{srv.server_address[1]}"
     srv.shutdown()

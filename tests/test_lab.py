@@ -83,6 +83,7 @@ def test_the_news_prompt_is_off_in_the_projects_lab_settings():
     assert overrides[NOTIFICATION] == {"fetchNews": "false", "checkForUpdates": False}
 
 
+@pytest.mark.e2e
 def test_a_running_lab_disables_the_announcements_plugin(tmp_path):
     """Start the server as `make lab` does (private user dirs) and ask it."""
     port, token = lab.free_port(), lab.new_token()

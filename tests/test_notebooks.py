@@ -59,6 +59,7 @@ def test_stored_outputs_are_clean(nb_path):
     assert all(name.startswith(nb_path.name[:3]) for name in saved), saved
 
 
+@pytest.mark.e2e
 def test_notebook_stops_on_bad_data_and_writes_no_figure(data_copy, tmp_path, monkeypatch):
     path = data_copy / "troops" / "personnel.csv"
     edit_cell(path, 7, "personnel", "lots")

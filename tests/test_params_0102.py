@@ -280,6 +280,7 @@ def _text(nb) -> str:
     return "\n".join("".join(o.get("text", "")) for c in nb.cells if c.cell_type == "code" for o in c.outputs)
 
 
+@pytest.mark.e2e
 def test_a_variant_run_of_notebook_01_follows_its_parameters_and_leaves_figures_alone(data_copy, tmp_path, monkeypatch):
     _add_report(data_copy)
     before = _digests(paths.FIGURES)

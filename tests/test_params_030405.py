@@ -201,6 +201,7 @@ def test_ids_of_reads_rows_cells_and_method_sources():
 VARIANT_03 = "03_missile_strikes_2022--inside_share=0.04"
 
 
+@pytest.mark.e2e
 def test_notebook_03_variant_is_consistent_credits_new_rows_and_leaves_figures_alone(tmp_path, monkeypatch):
     """The contradiction of issue 12: with inside_share=0.04 one cell said 6 of 9, the verdict 5 of 9.
 

@@ -44,17 +44,40 @@ def _raises(loader, data_copy, rel, row, column, *words):
     return msg
 
 
-def brute_km(a, b, step=0.002) -> float:
-    """Shortest geodesic distance between the vertices of two densified outlines (or points), by exhaustion."""
+def brute_km(a, b, step=0.002, chunk=32) -> float:
+    """Shortest geodesic distance between the vertices of two densified outlines (or points), exhaustive
+    in effect: vertices go in runs of `chunk`, and a pair of runs is searched vertex by vertex unless the
+    triangle inequality (distance between the runs' first vertices minus each run's radius) proves it
+    cannot beat the best distance found so far. Same answer as every pair, a fraction of the work."""
     def pts(g):
         if g.geom_type == "Point":
             return np.array([[g.x, g.y]])
         line = g.boundary if g.geom_type in ("Polygon", "MultiPolygon") else g
         return shapely.get_coordinates(shapely.segmentize(line, step))
-    A, B = pts(a), pts(b)
-    best = np.inf
-    for x, y in A:
-        best = min(best, GEOD.inv(np.full(len(B), x), np.full(len(B), y), B[:, 0], B[:, 1])[2].min())
+
+    def runs(P):
+        groups = [P[i:i + chunk] for i in range(0, len(P), chunk)]
+        heads = np.array([g[0] for g in groups])
+        radius = np.array([GEOD.inv(np.full(len(g), g[0, 0]), np.full(len(g), g[0, 1]), g[:, 0], g[:, 1])[2].max()
+                           for g in groups])
+        return groups, heads, radius
+
+    def inv_min(P, Q):
+        x1, x2 = np.meshgrid(P[:, 0], Q[:, 0], indexing="ij")
+        y1, y2 = np.meshgrid(P[:, 1], Q[:, 1], indexing="ij")
+        return GEOD.inv(x1.ravel(), y1.ravel(), x2.ravel(), y2.ravel())[2].min()
+
+    (ga, ha, ra), (gb, hb, rb) = runs(pts(a)), runs(pts(b))
+    x1, x2 = np.meshgrid(ha[:, 0], hb[:, 0], indexing="ij")
+    y1, y2 = np.meshgrid(ha[:, 1], hb[:, 1], indexing="ij")
+    heads = GEOD.inv(x1.ravel(), y1.ravel(), x2.ravel(), y2.ravel())[2].reshape(x1.shape)
+    best = heads.min()  # a distance between two real vertices: an upper bound
+    bound = heads - ra[:, None] - rb[None, :]
+    for flat in np.argsort(bound, axis=None):
+        i, j = np.unravel_index(flat, bound.shape)
+        if bound[i, j] > best:
+            break  # every remaining pair of runs is provably farther apart
+        best = min(best, inv_min(ga[i], gb[j]))
     return best / 1000.0
 
 
@@ -301,6 +324,9 @@ def test_large_buffer_is_valid_and_huge_radius_covers_the_box(coast):
     assert big.is_valid and big.contains(Point(139.35, 35.75))  # Yokota, ~1,635 km
     clip = (105.0, 15.0, 150.0, 47.0)
     assert reach.reach_polygon(coast["all"], 5500.0, clip).equals(shapely.box(*clip))
+    # A box that reaches farther than the radius (down to 60 S) is refused, not silently filled.
+    with pytest.raises(ValueError, match="does not cover the box"):
+        reach.reach_polygon(coast["all"], 5500.0, (105.0, -60.0, 150.0, 47.0))
 
 
 def test_ring_line_lies_at_its_radius(coast):

@@ -30,9 +30,17 @@ needs_chromium = pytest.mark.skipif(not CHROMIUM.is_file(), reason=f"{CHROMIUM} 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
+    """The HTML report (no PDF: printing drives Chromium, which the e2e tests below do)."""
     out = tmp_path_factory.mktemp("report")
-    written = report.build(out, pdf=CHROMIUM.is_file())
+    written = report.build(out, pdf=False)
     return out, written
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory):
+    """The report with its PDF, printed by Chromium."""
+    out = tmp_path_factory.mktemp("printed")
+    return out, report.build(out, pdf=True)
 
 
 @pytest.fixture(scope="module")
@@ -141,22 +149,24 @@ def test_html_is_byte_stable(built, tmp_path):
 
 # --- the PDF -----------------------------------------------------------------------------------------
 
+@pytest.mark.e2e
 @needs_chromium
-def test_pdf_is_printed_with_the_commit_date_and_byte_stable(built):
-    pdf = built[1]["pdf"].read_bytes()
+def test_pdf_is_printed_with_the_commit_date_and_byte_stable(printed):
+    pdf = printed[1]["pdf"].read_bytes()
     assert pdf.startswith(b"%PDF-")
     prov = report.provenance()
     dates = re.findall(rb"/(?:CreationDate|ModDate) \((D:[^)]*)\)", pdf)
     assert dates and set(dates) == {report._pdf_date(prov.date)}
     pages = len(re.findall(rb"/Type\s*/Page\b", pdf))
     assert pages > 2 * len(report.notebooks())
-    assert report.print_pdf(built[1]["html"].read_text(encoding="utf-8"), prov) == pdf
+    assert report.print_pdf(printed[1]["html"].read_text(encoding="utf-8"), prov) == pdf
 
 
+@pytest.mark.e2e
 @needs_chromium
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) not installed")
-def test_pdf_text_has_no_code(built):
-    text = subprocess.run(["pdftotext", "-layout", str(built[1]["pdf"]), "-"], capture_output=True, text=True,
+def test_pdf_text_has_no_code(printed):
+    text = subprocess.run(["pdftotext", "-layout", str(printed[1]["pdf"]), "-"], capture_output=True, text=True,
                           check=True).stdout
     for nb in report.notebooks():
         assert report_notebook.chapter(nb).title.split(":")[0] in text
@@ -263,6 +273,7 @@ def test_every_report_tag_in_the_notebooks_is_known():
         assert tags and tags <= set(report_notebook.TAGS), (nb_path.name, tags)
 
 
+@pytest.mark.e2e
 def test_make_report_runs_the_command_line(tmp_path):
     done = subprocess.run([sys.executable, "-m", "japan_taiwan_evidence.report", "--no-pdf", "--out", str(tmp_path)],
                           cwd=paths.REPO, capture_output=True, text=True, timeout=600, check=False)
@@ -377,6 +388,7 @@ LAYOUT_JS = r"""
 """
 
 
+@pytest.mark.e2e
 @needs_chromium
 def test_no_word_breaks_across_lines_and_nothing_overflows_the_page(page):
     from playwright.sync_api import sync_playwright

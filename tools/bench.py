@@ -6,7 +6,8 @@ Measured, each the median of --runs runs (default 3):
 - the peak RSS of each notebook's kernel (getrusage of the reaped kernel process), and the heaviest;
 - the full `make figures` from a clean figures state (build/stamps removed: every notebook re-runs);
 - a no-op `make figures` (nothing changed, so nothing runs);
-- `make test` (unit, data and provenance tests and nbval);
+- `make test` (unit, data, claim and provenance tests and strict nbval; not the e2e tier), run by run
+  after the full `make figures`, so the ratio's two sides see the same load;
 - the same notebooks as plain Python: `nbconvert --to script` into build/bench/ (with display()
   defined as print), then `python NN.py`, one process per notebook, MPLBACKEND=Agg, figures to a
   temp dir; the ratio full `make figures` / plain scripts is the overhead users pay for notebooks;
@@ -159,19 +160,16 @@ def bench_noop_figures(runs: int) -> list[float]:
     return samples
 
 
-def bench_make_test(runs: int) -> tuple[list[float], list[str]]:
+def make_test_once() -> tuple[float, str]:
     """Timed whether it passes or not (a failure is reported with the time, not hidden)."""
-    samples, summaries = [], []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        r = subprocess.run(_make("test"), cwd=REPO, capture_output=True, text=True)
-        dt = time.perf_counter() - t0
-        summary = next((ln for ln in reversed(r.stdout.splitlines()) if " passed" in ln or " failed" in ln),
-                       f"exit {r.returncode}").strip("= ")
-        samples.append(dt)
-        summaries.append(summary + ("" if r.returncode == 0 else f" (FAILED, exit {r.returncode})"))
-        log(f"  make test: {dt:.1f} s  {summaries[-1]}")
-    return samples, summaries
+    t0 = time.perf_counter()
+    r = subprocess.run(_make("test"), cwd=REPO, capture_output=True, text=True)
+    dt = time.perf_counter() - t0
+    summary = next((ln for ln in reversed(r.stdout.splitlines()) if " passed" in ln or " failed" in ln),
+                   f"exit {r.returncode}").strip("= ")
+    summary += "" if r.returncode == 0 else f" (FAILED, exit {r.returncode})"
+    log(f"  make test: {dt:.1f} s  {summary}")
+    return dt, summary
 
 
 def bench_selective() -> dict:
@@ -352,16 +350,25 @@ def main(argv=None) -> int:
             heaviest = max(res["notebooks"].items(), key=lambda kv: kv[1]["peak_rss_mb"])
             m["heaviest_notebook"], m["peak_rss_mb"] = heaviest[0], heaviest[1]["peak_rss_mb"]
             m["notebooks_sum_s"] = round(sum(r["total_s"] for r in res["notebooks"].values()), 3)
-        if parts & {"figures", "scripts"}:
-            # Alternated run by run, so both see the same load on the machine.
-            log(f"== full make figures from a clean state, and the notebooks as plain scripts, {args.runs} runs")
+        if parts & {"figures", "scripts", "test"}:
+            # Alternated run by run, so the measures a ratio compares see the same load on the machine.
+            names = {"figures": "full make figures from a clean state", "scripts": "the notebooks as plain scripts",
+                     "test": "make test"}
+            log(f"== {', '.join(n for k, n in names.items() if k in parts)}, {args.runs} runs")
             scripts = convert_scripts() if "scripts" in parts else []
-            full, plain, per = [], [], {}
+            full, plain, per, tests, summaries = [], [], {}, [], []
             for _ in range(args.runs):
                 if "figures" in parts:
                     full.append(full_figures_once())
                 if "scripts" in parts:
                     plain.append(scripts_once(scripts, Path(tmp) / "script-figures", per))
+                if "test" in parts:
+                    dt, summary = make_test_once()
+                    tests.append(dt)
+                    summaries.append(summary)
+            if tests:
+                m["make_test_s"], res["make_test_runs_s"] = median(tests), [round(x, 1) for x in tests]
+                res["make_test_results"] = summaries
             if full:
                 m["full_make_figures_s"], res["full_make_figures_runs_s"] = median(full), [round(x, 3) for x in full]
             if plain:
@@ -372,11 +379,6 @@ def main(argv=None) -> int:
             log(f"== no-op make figures, {args.runs} runs")
             samples = bench_noop_figures(args.runs)
             m["noop_make_figures_s"], res["noop_make_figures_runs_s"] = median(samples), [round(x, 3) for x in samples]
-        if "test" in parts:
-            log(f"== make test, {args.runs} runs")
-            samples, summaries = bench_make_test(args.runs)
-            m["make_test_s"], res["make_test_runs_s"] = median(samples), [round(x, 1) for x in samples]
-            res["make_test_results"] = summaries
         if "selective" in parts:
             log("== a change to data/troops/personnel.csv alone")
             res["selective"] = bench_selective()
@@ -391,6 +393,8 @@ def main(argv=None) -> int:
                                                   zip(res["full_make_figures_runs_s"], res["scripts"]["runs_total_s"])]
     if m.get("make_test_s") and m.get("full_make_figures_s"):
         m["test_vs_figures_ratio"] = round(m["make_test_s"] / m["full_make_figures_s"], 3)
+        res["test_vs_figures_ratio_per_run"] = [round(t / f, 3) for t, f in
+                                               zip(res["make_test_runs_s"], res["full_make_figures_runs_s"])]
     res["verdicts"] = {k: verdict(k, m.get(k)) for k in TARGETS if m.get(k) is not None}
     if "selective" in res:
         res["verdicts"]["personnel_change_reruns_only_readers"] = "met" if res["selective"]["only_readers"] else "MISSED"

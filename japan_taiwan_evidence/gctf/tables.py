@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -108,21 +109,25 @@ def _check_no_unflagged_decrease(df: pd.DataFrame) -> None:
     source - a value below one from a strictly earlier date (the two date ranges do not overlap) must be
     flagged rounded_floor or apparent_decrease; otherwise the row is a transcription error until shown
     otherwise. The first offending row in file order is reported."""
-    dated = df[df["statement_date"].notna()]
-    for pos in range(len(df)):
+    # All pairs at once (rows x earlier rows): the table is small, and a row-by-row loop cost ~0.4 s a load.
+    series = pd.factorize(pd.MultiIndex.from_frame(df[["measure", "unit_as_stated", "source_kind"]].astype(str)))[0]
+    dated = df["statement_date"].notna().to_numpy()
+    flagged = df["flag"].map(lambda cell: bool(_flags(cell) & GCTF_DECREASE_FLAGS)).to_numpy()
+    value = df["value"].to_numpy(dtype=float)
+    first = df["date_first"].to_numpy(dtype="datetime64[ns]")
+    last = df["date_last"].to_numpy(dtype="datetime64[ns]")
+    higher = ((series[:, None] == series[None, :]) & dated[None, :] & (last[None, :] < first[:, None])
+              & (value[None, :] > value[:, None]) & (dated & ~flagged)[:, None])
+    bad = np.flatnonzero(higher.any(axis=1))
+    if len(bad):
+        pos = int(bad[0])
         row = df.iloc[pos]
-        if pd.isna(row["statement_date"]) or _flags(row["flag"]) & GCTF_DECREASE_FLAGS:
-            continue
-        same = dated[(dated["measure"] == row["measure"]) & (dated["unit_as_stated"] == row["unit_as_stated"])
-                     & (dated["source_kind"] == row["source_kind"]) & (dated["date_last"] < row["date_first"])]
-        higher = same[same["value"] > row["value"]]
-        if len(higher):
-            top = higher.sort_values(["value", "date_first"]).iloc[-1]
-            raise DataError("data/" + GCTF_CUMULATIVE.path, row=pos + 1, column="value",
-                            expected=(f"a cumulative {row['measure']} count no lower than the {top['value']} stated on "
-                                      f"{top['statement_date']} ({top['statement_id']}, same unit and kind of source), "
-                                      f"or a flag from {sorted(GCTF_DECREASE_FLAGS)}"),
-                            found=int(row["value"]))
+        top = df.iloc[np.flatnonzero(higher[pos])].sort_values(["value", "date_first"]).iloc[-1]
+        raise DataError("data/" + GCTF_CUMULATIVE.path, row=pos + 1, column="value",
+                        expected=(f"a cumulative {row['measure']} count no lower than the {top['value']} stated on "
+                                  f"{top['statement_date']} ({top['statement_id']}, same unit and kind of source), "
+                                  f"or a flag from {sorted(GCTF_DECREASE_FLAGS)}"),
+                        found=int(row["value"]))
 
 
 def load_gctf_cumulative(data_dir=None) -> pd.DataFrame:

@@ -381,10 +381,18 @@ def reach_polygon(coast: BaseGeometry, radius_km: float, clip) -> BaseGeometry:
     buf = _buffer(coast.wkb, float(radius_km))
     if not _crosses_antimeridian(buf):
         return buf.intersection(frame)
-    outline = shapely.segmentize(frame.exterior, 0.5)
-    far = max(geo.nearest(Point(x, y), coast).distance_km for x, y in np.asarray(outline.coords)[:-1])
-    if far > radius_km:
-        raise ValueError(f"reach_polygon: {radius_km:g} km crosses the antimeridian and does not cover the box")
+    outline = np.asarray(shapely.segmentize(frame.exterior, 0.5).coords)[:-1]
+    # The distance to the nearest of some coast vertices is an upper bound on the distance to the coast:
+    # points it already places within the radius need no exact search (one Geod call for all of them).
+    vx = shapely.get_coordinates(coast)
+    vx = vx[::max(1, len(vx) // 1000)]
+    px, qx = np.meshgrid(outline[:, 0], vx[:, 0], indexing="ij")
+    py, qy = np.meshgrid(outline[:, 1], vx[:, 1], indexing="ij")
+    bound = geo.distance_km(px.ravel(), py.ravel(), qx.ravel(), qy.ravel()).reshape(px.shape).min(axis=1)
+    order = np.argsort(-bound)  # the farthest first: one point beyond the radius settles it
+    for x, y in outline[order][bound[order] > radius_km]:
+        if geo.nearest(Point(x, y), coast).distance_km > radius_km:
+            raise ValueError(f"reach_polygon: {radius_km:g} km crosses the antimeridian and does not cover the box")
     return frame
 
 
