@@ -9,6 +9,7 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.lines import Line2D
+from matplotlib.transforms import blended_transform_factory
 
 from ..figures import PALETTE, layers
 from ..validate import split_ids
@@ -64,6 +65,8 @@ def draw_posture(timeline: pd.DataFrame, article_end: pd.Timestamp):
     ax.axvline(article_end, color=PALETTE["black"], lw=0.8, linestyle=":")
     ax.text(article_end, n - 0.45, " article", fontsize=6.5, va="bottom", ha="left")
     ax.set_ylim(-0.8, n + 0.2)
+    pad = pd.Timedelta(days=400)  # the first and last markers clear of the axis ends (the axis is narrow)
+    ax.set_xlim(timeline["when"].min() - pad, timeline["when"].max() + pad)
     ax.grid(axis="y", visible=False)
     ax.xaxis.set_major_locator(mdates.YearLocator(4))  # the axis is narrow: every fourth year
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
@@ -73,7 +76,11 @@ def draw_posture(timeline: pd.DataFrame, article_end: pd.Timestamp):
                 STATUS_STYLE["planned"], STATUS_STYLE["strength"][:3] + ("a garrison's head count",)]]
     handles.append(Line2D([], [], linestyle="none", label="grey: before the article; a source ID in brackets:"
                                                           " reports that disagree"))
-    fig.legend(handles=handles, loc="lower left", ncol=2, fontsize=7, bbox_to_anchor=(0.02, 0.0))
+    # Hung from the axis' bottom edge (clear of the year labels) and from the figure's left margin, so a
+    # re-layout for another width keeps it under the plot instead of over the years.
+    ax.legend(handles=handles, loc="upper left", ncol=2, fontsize=7, frameon=False, borderaxespad=0,
+              bbox_to_anchor=(0.02, -0.045), bbox_transform=blended_transform_factory(fig.transFigure, ax.transAxes))
+    ax.tick_params(axis="x", labelsize=7)
     ax.set_title("Japan's units on its south-western islands", loc="left", x=-0.28)
     drawn = timeline[["island", "when", "status", "unit", "personnel", "personnel_qualifier", "fiscal_year_planned",
                       "flags", "source_id"]]
