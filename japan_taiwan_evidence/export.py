@@ -7,21 +7,22 @@ Each figure's notebook is run again, in memory (its stored outputs are not touch
 *presentation* passed in the environment variable JTE_PRESENTATION: the notebook's own drawing code
 makes the figure and figures.save_figure lays it out for the width asked (text keeps its size in
 points; the plot is re-laid, not scaled), translates its labels from data/i18n/glossary.csv, sets its
-footer and writes it to build/export/<lang>/. One run of a notebook serves every language asked for.
-Nothing under figures/ is written: the run's other outputs go to a scratch folder that is removed.
+footer and writes it to build/export/<lang>/. One run of a notebook serves every language asked for,
+and notebooks run in parallel, one per core (--jobs 1 for one at a time). Nothing under figures/ is
+written: the runs' other outputs go to a scratch folder that is removed.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
+import multiprocessing
 import os
 import re
-import shutil
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from . import figures, gallery, i18n, paths
@@ -57,27 +58,29 @@ def _select(names) -> dict[str, Path]:
     return {n: known[n] for n in dict.fromkeys(names)}
 
 
-def _client(nb, notebook: Path, hook):
+def _run_notebook(nb_path: Path, pres_env: str, scratch: Path) -> tuple[list[dict], float]:
+    """Run one notebook in a fresh kernel with the presentation; returns the records its saves wrote and
+    the time taken. Runs in a worker process of export()."""
     sys.modules.setdefault("rfc3987_syntax", None)  # see tools/run_notebooks.py: a slow, unused import
+    import nbformat
     from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-    return NotebookClient(nb, timeout=TIMEOUT_S, kernel_name="python3", record_timing=False,
-                          shutdown_kernel="immediate", extra_arguments=["--IPKernelApp.log_level=ERROR"],
-                          resources={"metadata": {"path": str(notebook.parent)}}, on_cell_executed=hook)
-
-
-@contextlib.contextmanager
-def _environ(**values):
-    old = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
+    report, figs = scratch / "report", scratch / "figures"
+    report.mkdir(parents=True)
+    figs.mkdir()
+    env = {**os.environ, figures.PRESENTATION_ENV: pres_env, "JTE_FIGURES_DIR": str(figs), "MPLBACKEND": "agg"}
+    t0 = time.perf_counter()
+    nb = nbformat.read(nb_path, as_version=4)
+    client = NotebookClient(nb, timeout=TIMEOUT_S, kernel_name="python3", record_timing=False,
+                            shutdown_kernel="immediate", extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                            resources={"metadata": {"path": str(nb_path.parent)}})
     try:
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+        client.execute(env=env)  # the kernel's environment carries the presentation
+    except (CellExecutionError, CellTimeoutError, DeadKernelError) as e:  # say which and why
+        raise ExportError(f"error in notebooks/{nb_path.name}: {_failure(e)}") from None
+    records = [json.loads(f.read_text(encoding="utf-8")) for f in sorted(report.glob("*.json"))]
+    return records, time.perf_counter() - t0
 
 
 def _failure(e: Exception) -> str:
@@ -89,62 +92,43 @@ def _failure(e: Exception) -> str:
 
 def export(figures_wanted=("all",), langs=i18n.LANGS, width="page", formats=("png",), dpi: int = 300,
            footer: str = "short", svg_text: str = "paths", out=None, missing=None,
-           progress=print) -> list[dict]:
+           progress=print, jobs: int | None = None) -> list[dict]:
     """Export figures; returns one record per figure and language (size, footer lines, files).
 
     missing: a file to list the labels that have no translation (figure, label), instead of stopping
-    at the first one; those labels stay in English.
+    at the first one; those labels stay in English. jobs: notebooks run at once (default: one per core).
     """
-    import nbformat
-    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-
     chosen = _select(figures_wanted)
     out_dir = Path(out) if out is not None else paths.BUILD / "export"
     langs = tuple(dict.fromkeys(langs))
     by_notebook: dict[Path, list[str]] = {}
     for name, nb in chosen.items():
         by_notebook.setdefault(nb, []).append(name)
-    total, done, records, seen = len(chosen) * len(langs), 0, [], set()
+    total, records = len(chosen) * len(langs), []
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(by_notebook)))
     with tempfile.TemporaryDirectory(prefix="jte-export-") as scratch:
         scratch = Path(scratch)
-        report, figs = scratch / "report", scratch / "figures"
         missing_tmp = scratch / "missing.tsv" if missing else None
-        for nb_path, names in by_notebook.items():
-            report.mkdir(exist_ok=True)
-            figs.mkdir(exist_ok=True)
-            pres = figures.Presentation(langs=langs, width_mm=width, footer=footer, dpi=dpi,
-                                        formats=tuple(formats), svg_text=svg_text, figures=tuple(names),
-                                        export_dir=str(out_dir), report_dir=str(report),
-                                        missing=str(missing_tmp) if missing_tmp else None)
-
-            def hook(cell=None, cell_index=None, execute_reply=None, **_kw):
-                nonlocal done
-                for f in sorted(report.glob("*.json")):
-                    if f.name in seen:
-                        continue
-                    seen.add(f.name)
-                    rec = json.loads(f.read_text(encoding="utf-8"))
-                    records.append(rec)
-                    done += 1
-                    wider = f", wider than asked ({rec['width_mm']:g} mm)" \
-                        if rec["width_mm"] > rec["asked_mm"] + 0.5 else ""
-                    if rec["text_scale"] < 1:
-                        wider += f", text at {rec['text_scale']:.0%} to fit"
-                    progress(f"[{done}/{total}] {rec['figure']} {rec['lang']} {rec['asked_mm']:g} mm: "
-                             f"{', '.join(rec['files'])}{wider}")
-
-            t0 = time.perf_counter()
-            nb = nbformat.read(nb_path, as_version=4)
+        # Spawned workers: each starts its own kernel; a fork of this process could inherit a running one.
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+            runs = {}
+            for nb_path, names in by_notebook.items():
+                pres = figures.Presentation(langs=langs, width_mm=width, footer=footer, dpi=dpi,
+                                            formats=tuple(formats), svg_text=svg_text, figures=tuple(names),
+                                            export_dir=str(out_dir), report_dir=str(scratch / nb_path.stem / "report"),
+                                            missing=str(missing_tmp) if missing_tmp else None)
+                runs[pool.submit(_run_notebook, nb_path, pres.to_env(), scratch / nb_path.stem)] = nb_path
             try:
-                with _environ(**{figures.PRESENTATION_ENV: pres.to_env(), "JTE_FIGURES_DIR": str(figs),
-                                 "MPLBACKEND": "agg"}):
-                    _client(nb, nb_path, hook).execute()
-            except (CellExecutionError, CellTimeoutError, DeadKernelError) as e:  # say which and why
-                raise ExportError(f"error in notebooks/{nb_path.name}: {_failure(e)}") from None
-            hook()
-            progress(f"    ({nb_path.name} run in {time.perf_counter() - t0:.1f} s)")
-            shutil.rmtree(report)
-            shutil.rmtree(figs)
+                for fut in as_completed(runs):
+                    done, seconds = fut.result()
+                    for rec in sorted(done, key=lambda r: (r["figure"], langs.index(r["lang"]))):
+                        records.append(rec)
+                        progress(_progress_line(len(records), total, rec))
+                    progress(f"    ({runs[fut].name} run in {seconds:.1f} s)")
+            except BaseException:
+                for f in runs:
+                    f.cancel()
+                raise
         not_saved = sorted({f"{n} {lang}" for n in chosen for lang in langs}
                            - {f"{r['figure']} {r['lang']}" for r in records})
         if not_saved:
@@ -155,6 +139,13 @@ def export(figures_wanted=("all",), langs=i18n.LANGS, width="page", formats=("pn
             Path(missing).write_text("figure\tlabel\n" + "".join(sorted(set(found.splitlines(True)))),
                                      encoding="utf-8")
     return sorted(records, key=lambda r: (r["figure"], langs.index(r["lang"])))
+
+
+def _progress_line(done: int, total: int, rec: dict) -> str:
+    wider = f", wider than asked ({rec['width_mm']:g} mm)" if rec["width_mm"] > rec["asked_mm"] + 0.5 else ""
+    if rec["text_scale"] < 1:
+        wider += f", text at {rec['text_scale']:.0%} to fit"
+    return f"[{done}/{total}] {rec['figure']} {rec['lang']} {rec['asked_mm']:g} mm: {', '.join(rec['files'])}{wider}"
 
 
 def main(argv=None) -> int:
@@ -174,6 +165,8 @@ def main(argv=None) -> int:
     ap.add_argument("--svg-text", default="paths", choices=list(figures.SVG_TEXT),
                     help="SVG text as paths (looks the same everywhere, default) or editable text")
     ap.add_argument("--out", default=None, help="folder (default build/export); files go to <out>/<lang>/")
+    ap.add_argument("--jobs", type=int, default=None, metavar="N",
+                    help="notebooks run at once (default: one per core)")
     ap.add_argument("--missing", default=None, metavar="FILE",
                     help="list labels without a translation in FILE instead of stopping at the first")
     args = ap.parse_args(argv)
@@ -181,7 +174,7 @@ def main(argv=None) -> int:
     try:
         width = figures.parse_width(args.width)
         records = export(args.figures, langs, width, tuple(args.format), args.dpi, args.footer,
-                         args.svg_text, args.out, args.missing)
+                         args.svg_text, args.out, args.missing, jobs=args.jobs)
     except (ExportError, ValueError) as e:
         print(f"export failed: {e}", file=sys.stderr)
         return 1

@@ -109,3 +109,19 @@ def test_a_presentation_other_than_the_default_never_writes_figures(tmp_path, mo
     for other in (figures.Presentation(langs=("ja",)), figures.Presentation(width_mm=85),
                   figures.Presentation(footer="none"), figures.Presentation(dpi=100)):
         assert figures.output_dir(other.langs[0], other) == tmp_path / "build" / "export" / other.langs[0]
+
+
+@pytest.mark.e2e
+def test_a_notebook_that_fails_stops_the_export_with_its_name(tmp_path, monkeypatch):
+    import nbformat
+
+    nb_path = tmp_path / "98_broken.ipynb"
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("raise ValueError('no such column')", id="c0")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, nb_path)
+    monkeypatch.setattr(export, "available", lambda: {"98_broken_chart": nb_path})
+    out = tmp_path / "out"
+    with pytest.raises(export.ExportError, match=r"notebooks/98_broken\.ipynb: ValueError: no such column"):
+        export.export(["98_broken_chart"], ("en",), WIDTH_MM, ("png",), DPI, out=out, progress=lambda _l: None)
+    assert not out.exists() or not any(out.rglob("*"))
