@@ -131,9 +131,17 @@ def _series_panel(ax, series: dict, measure: str, years: range, bars: bool = Fal
             ax.plot(x, exact, color=colour, marker="o", markersize=3, lw=1.4, label=label, zorder=3)
             ax.plot(x[floor], v[floor], marker="^", markersize=6, linestyle="none", markerfacecolor="white",
                     markeredgecolor=colour, zorder=4)
+        shift = (i - (len(keys) - 1) / 2) * width if bars else 0.0
         for year, r in s[s["qualifier"] == "at_least"].iterrows():  # a floor says when it was counted to
-            ax.annotate(f"to {pd.Timestamp(r['as_of']):%d %b}", xy=(year, r["value"]), xytext=(0, 5),
-                        textcoords="offset points", ha="center", va="bottom", fontsize=6, color=colour)
+            x_at, y_at, ha = year + shift, float(r["value"]), "center"
+            if bars:
+                # Above the taller neighbour too (a translated date is wider than a bar), and the last
+                # year's label ends at its bar rather than past the axis.
+                y_at = float(s["value"].reindex([year - 1, year, year + 1]).astype(float).max())
+                if year == s.index.max():
+                    x_at, ha = year + shift + width * 0.475, "right"
+            ax.annotate(f"to {pd.Timestamp(r['as_of']):%d %b}", xy=(x_at, y_at), xytext=(0, 5),
+                        textcoords="offset points", ha=ha, va="bottom", fontsize=6, color=colour)
         for run in _gap_runs(s["value"]):
             _mark_gap(ax, s["value"], run, colour, bars, top)
     ax.set_ylabel(analysis.SENKAKU_UNITS[measure])
