@@ -46,3 +46,30 @@ def find_row(path: Path, **match) -> int:
         if all(r[k] == v for k, v in match.items()):
             return i
     raise LookupError(f"no row {match} in {path}")
+
+
+def assert_data_error(loader, data_dir: Path, rel: str, row, column, *words) -> str:
+    """`loader(data_dir)` stops with a DataError naming data/<rel>, the row and column (None: not
+    checked) and every word given; returns the message."""
+    from japan_taiwan_evidence.validate import DataError
+
+    with pytest.raises(DataError) as err:
+        loader(data_dir)
+    msg = str(err.value)
+    assert f"data/{rel}" in msg, msg
+    if row is not None:
+        assert f"row {row} " in msg, msg
+    if column is not None:
+        assert f"column '{column}'" in msg, msg
+    for w in words:
+        assert w in msg, msg
+    return msg
+
+
+def edit_and_expect(data_dir: Path, loader, rel: str, match: dict, edits: dict, column, *words) -> str:
+    """Edit the cells `edits` of the row `match` in data/<rel>, then expect assert_data_error."""
+    path = data_dir / rel
+    row = find_row(path, **match)
+    for col, value in edits.items():
+        edit_cell(path, row, col, value)
+    return assert_data_error(loader, data_dir, rel, row, column, *words)

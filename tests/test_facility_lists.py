@@ -9,12 +9,11 @@ import shutil
 
 import pyproj
 import pytest
-from conftest import edit_cell, find_row
+from conftest import assert_data_error, edit_and_expect, edit_cell, find_row
 from shapely.geometry import Point
 
 from japan_taiwan_evidence import geo, paths, sources, troops, verdicts
 from japan_taiwan_evidence.troops import facility_lists
-from japan_taiwan_evidence.validate import DataError
 
 LIST = facility_lists.LIST_PATH
 POS = facility_lists.POSITIONS_PATH
@@ -22,20 +21,6 @@ OUT = facility_lists.OUTLINES_PATH
 INST = "troops/installations.csv"
 GEOD = pyproj.Geod(ellps="WGS84")  # independent of geo.GEOD on purpose
 NEAR_M = 50.0  # a point "near" an outline: within this many metres of it
-
-
-def _raises(fn, data_copy, rel, row, column, *words):
-    with pytest.raises(DataError) as err:
-        fn(data_copy)
-    msg = str(err.value)
-    assert f"data/{rel}" in msg, msg
-    if row is not None:
-        assert f"row {row} " in msg, msg
-    if column is not None:
-        assert f"column '{column}'" in msg, msg
-    for w in words:
-        assert w in msg, msg
-    return msg
 
 
 def _outlines_copy(data_copy):
@@ -111,53 +96,34 @@ def test_facilities_table_keeps_the_three_position_kinds():
 
 
 # ------------------------------------------------------------------------------------ bad input
-def test_duplicate_fac_number_stops(data_copy):
-    path = data_copy / LIST
-    row = find_row(path, facility_id="camp_hansen")
-    edit_cell(path, row, "fac_no", "FAC6009")  # Camp Schwab's
-    _raises(facility_lists.load_facility_list, data_copy, LIST, row, "fac_no", "FAC6009", "used once")
+# (loader, file, the row to edit, its new cells, the column the error names, words it must contain)
+BAD_ROWS = [
+    pytest.param(facility_lists.load_facility_list, LIST, {"facility_id": "camp_hansen"}, {"fac_no": "FAC6009"},
+                 "fac_no", ("FAC6009", "used once"), id="duplicate FAC number (Camp Schwab's)"),
+    pytest.param(facility_lists.load_facility_list, LIST, {"facility_id": "camp_hansen"}, {"fac_no": "6011"},
+                 "fac_no", ("FAC6051",), id="malformed FAC number"),
+    pytest.param(facility_lists.load_facility_list, LIST, {"facility_id": "camp_zama"},
+                 {"area_source_id": "troops-S07"}, "area_source_id", ("troops-S07",),
+                 id="area source registered but not one of the row's sources"),
+    pytest.param(facility_lists.load_facility_list, LIST, {"facility_id": "camp_zama"},
+                 {"installation_id": "camp_zama_north"}, "installation_id", ("camp_zama_north",),
+                 id="unknown installation link"),
+    pytest.param(facility_lists.load_positions, POS, {"facility_id": "camp_zama"}, {"lon": "159.4"}, "lon",
+                 ("inside Japan",), id="position outside Japan"),
+    pytest.param(facility_lists.load_positions, POS, {"facility_id": "camp_zama"},
+                 {"facility_id": "camp_zama_north"}, "facility_id", ("camp_zama_north",),
+                 id="position of an unlisted facility"),
+    pytest.param(facility_lists.load_positions, POS, {"facility_id": "camp_zama"},
+                 {"licence": "CC BY-SA (facts cited)"}, "licence", ("ODbL-1.0",), id="OSM position without ODbL"),
+    # Still in Japan and in the schema's range, but not the OSM point of its facility.
+    pytest.param(facility_lists.facilities, INST, {"installation_id": "camp_zama"}, {"lat": "35.51"}, "lat",
+                 ("camp_zama",), id="installation off its facility's position"),
+]
 
 
-def test_malformed_fac_number_stops(data_copy):
-    path = data_copy / LIST
-    row = find_row(path, facility_id="camp_hansen")
-    edit_cell(path, row, "fac_no", "6011")
-    _raises(facility_lists.load_facility_list, data_copy, LIST, row, "fac_no", "FAC6051")
-
-
-def test_area_without_its_source_stops(data_copy):
-    path = data_copy / LIST
-    row = find_row(path, facility_id="camp_zama")
-    edit_cell(path, row, "area_source_id", "troops-S07")  # registered, but not one of the row's sources
-    _raises(facility_lists.load_facility_list, data_copy, LIST, row, "area_source_id", "troops-S07")
-
-
-def test_unknown_installation_link_stops(data_copy):
-    path = data_copy / LIST
-    row = find_row(path, facility_id="camp_zama")
-    edit_cell(path, row, "installation_id", "camp_zama_north")
-    _raises(facility_lists.load_facility_list, data_copy, LIST, row, "installation_id", "camp_zama_north")
-
-
-def test_position_outside_japan_stops(data_copy):
-    path = data_copy / POS
-    row = find_row(path, facility_id="camp_zama")
-    edit_cell(path, row, "lon", "159.4")
-    _raises(facility_lists.load_positions, data_copy, POS, row, "lon", "inside Japan")
-
-
-def test_position_of_an_unlisted_facility_stops(data_copy):
-    path = data_copy / POS
-    row = find_row(path, facility_id="camp_zama")
-    edit_cell(path, row, "facility_id", "camp_zama_north")
-    _raises(facility_lists.load_positions, data_copy, POS, row, "facility_id", "camp_zama_north")
-
-
-def test_osm_position_needs_the_odbl_licence(data_copy):
-    path = data_copy / POS
-    row = find_row(path, facility_id="camp_zama")
-    edit_cell(path, row, "licence", "CC BY-SA (facts cited)")
-    _raises(facility_lists.load_positions, data_copy, POS, row, "licence", "ODbL-1.0")
+@pytest.mark.parametrize("loader, rel, match, edits, column, words", BAD_ROWS)
+def test_a_bad_row_stops_with_file_row_and_column(data_copy, loader, rel, match, edits, column, words):
+    edit_and_expect(data_copy, loader, rel, match, edits, column, *words)
 
 
 def test_outline_of_an_unknown_facility_stops(data_copy):
@@ -165,7 +131,7 @@ def test_outline_of_an_unknown_facility_stops(data_copy):
     n = next(i for i, f in enumerate(fc["features"], 1) if f["properties"]["facility_id"] == "camp_zama")
     fc["features"][n - 1]["properties"]["facility_id"] = "camp_zama_north"
     dst.write_text(json.dumps(fc), encoding="utf-8")
-    _raises(facility_lists.load_outlines, data_copy, OUT, n, "facility_id", "camp_zama_north")
+    assert_data_error(facility_lists.load_outlines, data_copy, OUT, n, "facility_id", "camp_zama_north")
 
 
 def test_outline_of_another_osm_element_stops(data_copy):
@@ -173,14 +139,7 @@ def test_outline_of_another_osm_element_stops(data_copy):
     n = next(i for i, f in enumerate(fc["features"], 1) if f["properties"]["facility_id"] == "camp_zama")
     fc["features"][n - 1]["properties"]["osm_id"] = 1
     dst.write_text(json.dumps(fc), encoding="utf-8")
-    _raises(facility_lists.load_outlines, data_copy, OUT, n, "osm_id", "way/1")
-
-
-def test_installation_must_give_its_facility_position(data_copy):
-    path = data_copy / INST
-    row = find_row(path, installation_id="camp_zama")
-    edit_cell(path, row, "lat", "35.51")  # still in Japan and in the schema's range, but not the OSM point
-    _raises(facility_lists.facilities, data_copy, INST, row, "lat", "camp_zama")
+    assert_data_error(facility_lists.load_outlines, data_copy, OUT, n, "osm_id", "way/1")
 
 
 # ------------------------------------------------------------------------------------ derived results

@@ -31,6 +31,22 @@ def test_glossary_has_unique_keys_and_no_empty_translations():
     i18n.glossary()  # the full validation: schema, placeholders, normalised keys
 
 
+def test_a_translation_brings_no_number_of_its_own():
+    """The glossary has no source_id: it holds our translations, not evidence. So no translation may add a
+    number its English key lacks (a count, a year, a distance); only a day or month number (a date written
+    the Japanese way, 12月29日 for '29 Dec') and the 0 of 'no ...' are allowed."""
+    import re
+
+    added = []
+    for r in _rows():
+        in_key = set(re.findall(r"\d+", r["key"]))
+        for lang in ("en", "ja", "zh_hant"):
+            for n in re.findall(r"\d+", r[lang]):
+                if n not in in_key and n != "0" and not (len(n) <= 2 and 1 <= int(n) <= 31):
+                    added.append((r["key"], lang, n))
+    assert not added
+
+
 def test_every_publisher_a_figure_cites_has_a_name_in_every_language():
     """The sources each committed figure cites (its sidecar) can be named in its footer in every language
     (a new source cited by no figure yet needs no row; test_export finds it once a figure cites it)."""

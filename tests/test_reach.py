@@ -10,7 +10,7 @@ import pandas as pd
 import pyproj
 import pytest
 import shapely
-from conftest import edit_cell, find_row
+from conftest import edit_and_expect, edit_cell, find_row
 from shapely.geometry import Point
 
 from japan_taiwan_evidence import basemap, geo, missiles, reach, troops
@@ -19,6 +19,7 @@ from japan_taiwan_evidence.validate import DataError
 INST = "troops/installations.csv"
 CLASSES = "missiles_2022/range_classes.csv"
 REGIONS = "missiles_2022/launch_regions.csv"
+RANGES = "missiles_2022/ranges.csv"
 GEOD = pyproj.Geod(ellps="WGS84")  # independent of geo.GEOD on purpose
 MAIN_INSTALLATIONS = {
     "Kadena Air Base", "Kadena Ammunition Storage Area", "Marine Corps Air Station Futenma", "Camp Schwab",
@@ -28,20 +29,6 @@ MAIN_INSTALLATIONS = {
     "Yokota Air Base", "Camp Zama", "Misawa Air Base", "Akizuki Ammunition Depot", "Sagami General Depot",
     "Kyogamisaki Communications Site (X-band radar)", "Shariki Communications Site (X-band radar)",
 }
-
-
-def _raises(loader, data_copy, rel, row, column, *words):
-    with pytest.raises(DataError) as err:
-        loader(data_copy)
-    msg = str(err.value)
-    assert f"data/{rel}" in msg, msg
-    if row is not None:
-        assert f"row {row} " in msg, msg
-    if column is not None:
-        assert f"column '{column}'" in msg, msg
-    for w in words:
-        assert w in msg, msg
-    return msg
 
 
 def brute_km(a, b, step=0.002, chunk=32) -> float:
@@ -122,77 +109,38 @@ def test_vine_akizuki_point_is_flagged_wrong():
 
 
 # ------------------------------------------------------------------------------------ bad input
-def test_installation_outside_japan_stops(data_copy):
-    path = data_copy / INST
-    row = find_row(path, installation_id="camp_zama")
-    edit_cell(path, row, "lon", "121.4")
-    _raises(troops.load_installations, data_copy, INST, row, "lon", "inside Japan")
+# (loader, file, the row to edit, its new cells, the column the error names or None, words it must contain)
+BAD_ROWS = [
+    pytest.param(troops.load_installations, INST, {"installation_id": "camp_zama"}, {"lon": "121.4"}, "lon",
+                 ("inside Japan",), id="installation outside Japan"),
+    pytest.param(troops.load_installations, INST, {"installation_id": "akizuki_ammunition_depot"},
+                 {"lat": "34.2", "lon": "132.4"}, None, ("coord_quality",), id="position without a source"),
+    pytest.param(troops.load_installations, INST, {"installation_id": "kyogamisaki_communications_site"},
+                 {"lat": "35.78"}, "lat", ("within one arcsecond",), id="decimal off its published text by a digit"),
+    pytest.param(troops.load_installations, INST, {"installation_id": "misawa_air_base"},
+                 {"coord_source_id": "facilities-wp-yokota"}, "coord_source_id", ("source_id",),
+                 id="coordinate source not cited by the row"),
+    pytest.param(troops.load_installations, INST, {"installation_id": "kadena_air_base"},
+                 {"facility_id": "vine_kadena_somewhere"}, "facility_id", ("vine_kadena_somewhere",),
+                 id="unknown facility link"),
+    pytest.param(reach.load_range_classes, CLASSES, {"class_id": "mrbm"}, {"range_lower_km": "3500"}, None,
+                 ("range_lower_km below range_upper_km",), id="range class lower above upper"),
+    pytest.param(reach.load_range_classes, CLASSES, {"class_id": "srbm"}, {"range_lower_km": "-300"},
+                 "range_lower_km", (">= 0",), id="negative range class"),
+    pytest.param(reach.load_range_classes, CLASSES, {"class_id": "irbm"}, {"range_lower_km": "3200"},
+                 "range_lower_km", ("without gaps",), id="range classes leave a gap"),
+    pytest.param(reach.range_bands, RANGES, {"system": "DF-17"}, {"range_min_km": "2600"}, None,
+                 ("no greater than",), id="system minimum above its maximum"),
+    pytest.param(reach.range_bands, RANGES, {"system": "DF-17"}, {"range_max_km": "-2500"}, None, ("> 0",),
+                 id="negative system maximum"),
+    pytest.param(reach.load_launch_regions, REGIONS, {"region_id": "zhejiang_coast"}, {"lat_north": "31.5"},
+                 "lat_north", ("lat_north_published",), id="launch region limit off its published text"),
+]
 
 
-def test_installation_without_source_cannot_carry_a_position(data_copy):
-    path = data_copy / INST
-    row = find_row(path, installation_id="akizuki_ammunition_depot")
-    edit_cell(path, row, "lat", "34.2")
-    edit_cell(path, row, "lon", "132.4")
-    _raises(troops.load_installations, data_copy, INST, row, None, "coord_quality")
-
-
-def test_installation_decimal_must_match_published_text(data_copy):
-    path = data_copy / INST
-    row = find_row(path, installation_id="kyogamisaki_communications_site")
-    edit_cell(path, row, "lat", "35.78")  # a slip of one digit moves it 1.5 km
-    _raises(troops.load_installations, data_copy, INST, row, "lat", "within one arcsecond")
-
-
-def test_installation_coordinate_source_must_be_cited(data_copy):
-    path = data_copy / INST
-    row = find_row(path, installation_id="misawa_air_base")
-    edit_cell(path, row, "coord_source_id", "facilities-wp-yokota")
-    _raises(troops.load_installations, data_copy, INST, row, "coord_source_id", "source_id")
-
-
-def test_installation_unknown_facility_link(data_copy):
-    path = data_copy / INST
-    row = find_row(path, installation_id="kadena_air_base")
-    edit_cell(path, row, "facility_id", "vine_kadena_somewhere")
-    _raises(troops.load_installations, data_copy, INST, row, "facility_id", "vine_kadena_somewhere")
-
-
-def test_range_class_lower_above_upper_stops(data_copy):
-    path = data_copy / CLASSES
-    row = find_row(path, class_id="mrbm")
-    edit_cell(path, row, "range_lower_km", "3500")
-    _raises(reach.load_range_classes, data_copy, CLASSES, row, None, "range_lower_km below range_upper_km")
-
-
-def test_negative_range_class_stops(data_copy):
-    path = data_copy / CLASSES
-    row = find_row(path, class_id="srbm")
-    edit_cell(path, row, "range_lower_km", "-300")
-    _raises(reach.load_range_classes, data_copy, CLASSES, row, "range_lower_km", ">= 0")
-
-
-def test_range_classes_must_not_leave_a_gap(data_copy):
-    path = data_copy / CLASSES
-    row = find_row(path, class_id="irbm")
-    edit_cell(path, row, "range_lower_km", "3200")
-    _raises(reach.load_range_classes, data_copy, CLASSES, row, "range_lower_km", "without gaps")
-
-
-@pytest.mark.parametrize("column,value,words", [("range_min_km", "2600", ["no greater than"]),
-                                                 ("range_max_km", "-2500", ["> 0"])])
-def test_bad_system_range_stops_the_bands(data_copy, column, value, words):
-    path = data_copy / "missiles_2022/ranges.csv"
-    row = find_row(path, system="DF-17")
-    edit_cell(path, row, column, value)
-    _raises(reach.range_bands, data_copy, "missiles_2022/ranges.csv", row, None, *words)
-
-
-def test_launch_region_limit_must_match_published_text(data_copy):
-    path = data_copy / REGIONS
-    row = find_row(path, region_id="zhejiang_coast")
-    edit_cell(path, row, "lat_north", "31.5")
-    _raises(reach.load_launch_regions, data_copy, REGIONS, row, "lat_north", "lat_north_published")
+@pytest.mark.parametrize("loader, rel, match, edits, column, words", BAD_ROWS)
+def test_a_bad_row_stops_with_file_row_and_column(data_copy, loader, rel, match, edits, column, words):
+    edit_and_expect(data_copy, loader, rel, match, edits, column, *words)
 
 
 def test_launch_region_extent_must_stay_inside_the_detailed_basemap(data_copy):
