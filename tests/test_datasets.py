@@ -137,3 +137,20 @@ def test_error_message_reads_well(data_copy):
     row = _broken(data_copy, PERS, "personnel", "abc")
     msg = _expect(data_copy, PERS, row, "personnel")
     assert msg.startswith(f"data/{PERS}, row {row} (line {row + 1}), column 'personnel': expected")
+
+
+def test_the_table_cache_follows_edits_to_the_table_and_to_the_registry(data_copy):
+    """Tables are cached by name and bytes: an unchanged copy reuses the validated table, an edited
+    table is read again, and a registry that no longer holds a row's source stops the next load."""
+    assert troops.load_personnel(data_copy).equals(troops.load_personnel())
+    path = data_copy / "troops/personnel.csv"
+    row = find_row(path, series="dmdc_reports", report_date="2022-09", service="total_active_duty")
+    edit_cell(path, row, "personnel", "53999")
+    edit_cell(path, row, "flags", "services_sum_mismatch")
+    pers = troops.load_personnel(data_copy)
+    assert 53999 in set(pers["personnel"])
+    sid = pers.loc[pers["personnel"] == 53999, "source_id"].iloc[0]
+    fields, rows = read_rows(data_copy / "sources.csv")
+    write_rows(data_copy / "sources.csv", fields, [r for r in rows if r["source_id"] != sid])
+    with pytest.raises(DataError, match=rf"troops/personnel\.csv.*source_id.*{sid}"):
+        troops.load_personnel(data_copy)
