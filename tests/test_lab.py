@@ -14,7 +14,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from jupyterlab.labapp import LabApp
 
 from japan_taiwan_evidence import paths
 
@@ -25,6 +24,8 @@ spec.loader.exec_module(lab)
 
 def _config(argv):
     """What Jupyter itself makes of the command line (parsed only; no server starts)."""
+    from jupyterlab.labapp import LabApp  # here, not at collection: it costs each test worker ~0.7 s
+
     assert argv[:3] == [sys.executable, "-m", "jupyterlab"]
     app = LabApp()
     app.parse_command_line(argv[3:])

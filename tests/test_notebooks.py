@@ -4,7 +4,10 @@ Output reproduction itself is checked by nbval (make test runs pytest --nbval on
 """
 
 import json
+import os
 import re
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -74,3 +77,24 @@ def test_notebook_stops_on_bad_data_and_writes_no_figure(data_copy, tmp_path, mo
         client.execute()
     assert "DataError" in str(err.value) and "data/troops/personnel.csv, row 7" in str(err.value)
     assert list(figs.iterdir()) == []
+
+
+@pytest.mark.e2e
+def test_nbval_checks_outputs_and_never_writes_figures(data_copy):
+    # A user edits the 1950 report and runs the strict check before `make figures`. The notebook's
+    # printed outputs do not show 1950, so nbval passes; its figure would change, but figures/ is not
+    # written: no committed file is rewritten, not even with equal bytes.
+    path = data_copy / "troops" / "personnel.csv"
+    edit_cell(path, 1, "personnel", "21325")  # 1950 air force, was 21324
+    edit_cell(path, 5, "personnel", "115307")  # and the 1950 total, so the table stays consistent
+    mine = [*sorted(paths.FIGURES.glob("01_*")), *sorted((paths.FIGURES / "data").glob("01_*")),
+            paths.FIGURES / "index.csv"]
+    before = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in mine}
+    nb = paths.NOTEBOOKS / "01_us_forces_japan.ipynb"
+    done = subprocess.run([sys.executable, "-m", "pytest", "-p", "tests.startup", "-q", "--nbval",
+                           "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", str(nb)],
+                          cwd=paths.REPO, env={**os.environ, "JTE_DATA_DIR": str(data_copy)},
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in mine} == before and len(mine) > 10
+    assert not (paths.BUILD / "nbval" / nb.stem).exists()  # its scratch figures are gone
