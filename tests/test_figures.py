@@ -38,7 +38,7 @@ def _digest(folder):
             if p.suffix in {".png", ".svg", ".pdf"}}
 
 
-def test_two_saves_give_identical_bytes(tmp_path):
+def test_two_saves_give_identical_bytes_with_no_timestamps_or_software_stamps(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     for folder in (a, b):
         fig = _draw()
@@ -46,16 +46,10 @@ def test_two_saves_give_identical_bytes(tmp_path):
         plt.close(fig)
     assert set(_digest(a)) == {"99_test.png", "99_test.svg", "99_test.pdf"}
     assert _digest(a) == _digest(b)
-
-
-def test_no_timestamps_or_software_stamps(tmp_path):
-    fig = _draw()
-    figures.save_figure(fig, "99_test", sources=["troops-S01"], figures_dir=tmp_path)
-    pdf = (tmp_path / "99_test.pdf").read_bytes()
-    svg = (tmp_path / "99_test.svg").read_text()
-    png = (tmp_path / "99_test.png").read_bytes()
+    # Equal bytes could still hold a stamp that changes only between days or machines.
+    pdf, svg, png = ((a / f"99_test.{ext}").read_bytes() for ext in ("pdf", "svg", "png"))
     assert b"/CreationDate" not in pdf and b"/Producer" not in pdf
-    assert "<dc:date>" not in svg
+    assert b"<dc:date>" not in svg
     assert b"Software" not in png
 
 
