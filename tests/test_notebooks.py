@@ -18,7 +18,7 @@ from nbclient.exceptions import CellExecutionError
 
 from japan_taiwan_evidence import paths
 
-from conftest import edit_cell
+from conftest import edit_cell, read_rows
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 IMPORT_OK = re.compile(r"^(import japan_taiwan_evidence as jte|import pandas as pd|import matplotlib\.pyplot as plt"
@@ -81,12 +81,16 @@ def test_notebook_stops_on_bad_data_and_writes_no_figure(data_copy, tmp_path, mo
 
 @pytest.mark.e2e
 def test_nbval_checks_outputs_and_never_writes_figures(data_copy):
-    # A user edits the 1950 report and runs the strict check before `make figures`. The notebook's
+    # A user edits the first (1950) report and runs the strict check before `make figures`. The notebook's
     # printed outputs do not show 1950, so nbval passes; its figure would change, but figures/ is not
     # written: no committed file is rewritten, not even with equal bytes.
     path = data_copy / "troops" / "personnel.csv"
-    edit_cell(path, 1, "personnel", "21325")  # 1950 air force, was 21324
-    edit_cell(path, 5, "personnel", "115307")  # and the 1950 total, so the table stays consistent
+    _fields, rows = read_rows(path)
+    # Rows 1 and 5: the first report's air force and its ashore total; one more airman in both keeps
+    # the table consistent.
+    assert rows[0]["report_date"] == rows[4]["report_date"] and rows[4]["service"] == "total_ashore"
+    for row in (1, 5):
+        edit_cell(path, row, "personnel", str(int(rows[row - 1]["personnel"]) + 1))
     mine = [*sorted(paths.FIGURES.glob("01_*")), *sorted((paths.FIGURES / "data").glob("01_*")),
             paths.FIGURES / "index.csv"]
     before = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in mine}
