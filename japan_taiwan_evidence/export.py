@@ -99,7 +99,9 @@ def export(figures_wanted=("all",), langs=i18n.LANGS, width="page", formats=("pn
     at the first one; those labels stay in English. jobs: notebooks run at once (default: one per core).
     """
     chosen = _select(figures_wanted)
-    out_dir = Path(out) if out is not None else paths.BUILD / "export"
+    # Absolute before it reaches a kernel: kernels run in notebooks/, the caller's folder is where a
+    # relative --out is meant.
+    out_dir = Path(out).resolve() if out is not None else paths.BUILD / "export"
     langs = tuple(dict.fromkeys(langs))
     by_notebook: dict[Path, list[str]] = {}
     for name, nb in chosen.items():
@@ -178,8 +180,10 @@ def main(argv=None) -> int:
     except (ExportError, ValueError) as e:
         print(f"export failed: {e}", file=sys.stderr)
         return 1
-    where = paths.relative(Path(args.out) if args.out else paths.BUILD / "export")
-    print(f"exported {len(records)} figure files sets to {where}/<lang>/")
+    # The folder as the user named it (relative to where they ran the command), else the default.
+    where = Path(args.out).as_posix().rstrip("/") if args.out else paths.relative(paths.BUILD / "export")
+    sets = "1 set" if len(records) == 1 else f"{len(records)} sets"
+    print(f"exported {sets} of figure files (one per figure and language) to {where}/<lang>/")
     if args.missing:
         print(f"labels without a translation: {args.missing}")
     return 0

@@ -83,6 +83,18 @@ def test_exports_are_byte_stable(exported, tmp_path):
     assert again == {k: v for k, v in _digests(out).items() if k in again}
 
 
+@pytest.mark.e2e
+def test_a_relative_out_is_the_callers_folder(tmp_path, monkeypatch, capsys):
+    """Kernels run in notebooks/; `--out exports` must still mean the folder the user ran the command in."""
+    monkeypatch.chdir(tmp_path)
+    before = _committed()
+    assert export.main(["--figures", "05_verdicts", "--lang", "en", "--dpi", str(DPI), "--out", "exports"]) == 0
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == [
+        "exports/en/05_verdicts.png", "exports/en/05_verdicts.sources.csv"]
+    assert not (paths.NOTEBOOKS / "exports").exists() and _committed() == before
+    assert capsys.readouterr().out.splitlines()[-1] == "exported 1 set of figure files (one per figure and language) to exports/<lang>/"
+
+
 def test_unknown_figures_and_bad_options_are_refused(capsys):
     with pytest.raises(export.ExportError, match="unknown figure '99_nothing'"):
         export.export(["99_nothing"])

@@ -149,6 +149,29 @@ def test_the_zone_map_draws_only_published_zones(zone_table, eez):
         plt.close(fig)
 
 
+def test_the_unit_timeline_keeps_its_time_axis_readable():
+    """Long rows wrap to two lines instead of widening the figure: laid out at the committed width, the
+    time axis keeps a fifth of the figure and its year labels do not run into each other."""
+    import matplotlib.pyplot as plt
+
+    from japan_taiwan_evidence import figures, layout
+    from japan_taiwan_evidence.since2022 import figures_islands
+
+    posture = analysis.posture_timeline(tables.load_posture())
+    fig, _ = figures_islands.draw_posture(posture, diplomacy.article_window()["last"])
+    try:
+        assert any("\n" in t.get_text() for t in fig.axes[0].texts)  # the longest rows do wrap
+        layout.fit_width(fig, figures.DEFAULT_WIDTH_MM / 25.4 - 2 * layout.PAD_IN)  # as save_figure does
+        renderer = fig.canvas.get_renderer()
+        ax = fig.axes[0]
+        assert ax.bbox.width >= fig.bbox.width / 5
+        years = sorted((t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()),
+                       key=lambda b: b.x0)
+        assert len(years) >= 3 and all(a.x1 < b.x0 for a, b in zip(years, years[1:]))
+    finally:
+        plt.close(fig)
+
+
 # --- the official series -----------------------------------------------------------------------------
 
 def test_scramble_peak_follows_the_data(data_copy):

@@ -8,10 +8,12 @@ from __future__ import annotations
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.transforms import blended_transform_factory
 
 from ..figures import PALETTE, layers
+from ..layout import wrap_text
 from ..validate import split_ids
 from . import analysis
 
@@ -25,6 +27,10 @@ STATUS_STYLE = {  # marker, filled, colour, words
 TOPIC_COLOURS = {"takaichi_china": PALETTE["vermillion"], "pla_near_japan": PALETTE["black"],
                  "pla_exercise": PALETTE["orange"]}
 JAPAN_COLOUR = PALETTE["blue"]
+# The rows' text, right of the time axis, is wrapped to this width: a long row takes two lines
+# instead of pushing the figure wider (which the layout would pay for by squeezing the time axis).
+POSTURE_TEXT_IN = 3.6
+POSTURE_TEXT_PT = 7
 
 
 def _posture_text(r) -> str:
@@ -45,15 +51,19 @@ def draw_posture(timeline: pd.DataFrame, article_end: pd.Timestamp):
     (hollow diamond) and planned (hollow square), with personnel where sourced."""
     n = len(timeline)
     # Room below the axis for the year labels and the legend, which must not overlap them.
-    fig, ax = plt.subplots(figsize=(7.5, 0.3 * n + 2.4))
+    # Each row has room for two lines of text.
+    fig, ax = plt.subplots(figsize=(7.5, 0.36 * n + 2.4))
     fig.subplots_adjust(left=0.15, right=0.45, bottom=0.3, top=0.92)
+    prop = FontProperties(size=POSTURE_TEXT_PT)
     ys = list(range(n))[::-1]
     for y, (_, r) in zip(ys, timeline.iterrows()):
         marker, filled, colour, _ = STATUS_STYLE[r["status"]]
         ax.plot(r["when"], y, marker=marker, markersize=7, linestyle="none", markeredgecolor=colour,
                 markerfacecolor=colour if filled else "white", markeredgewidth=1.3, zorder=4)
-        ax.text(1.03, y, _posture_text(r), transform=ax.get_yaxis_transform(), va="center", ha="left",
-                fontsize=7, color="#666666" if "before_article" in split_ids(r["flags"]) else "black")
+        # A translation matches the text with its line breaks as spaces (and is drawn on one line).
+        ax.text(1.03, y, wrap_text(_posture_text(r), POSTURE_TEXT_IN, prop), transform=ax.get_yaxis_transform(),
+                va="center", ha="left", fontsize=POSTURE_TEXT_PT, linespacing=1.15,
+                color="#666666" if "before_article" in split_ids(r["flags"]) else "black")
     ticks, labels = [], []
     for island, grp in timeline.groupby("lane", sort=True):
         rows = [ys[i] for i in grp.index]
