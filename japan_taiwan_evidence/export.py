@@ -147,6 +147,8 @@ def _progress_line(done: int, total: int, rec: dict) -> str:
     wider = f", wider than asked ({rec['width_mm']:g} mm)" if rec["width_mm"] > rec["asked_mm"] + 0.5 else ""
     if rec["text_scale"] < 1:
         wider += f", text at {rec['text_scale']:.0%} to fit"
+    if rec.get("clashes"):
+        wider += f"; drawn over each other: {'; '.join(rec['clashes'])}"
     return f"[{done}/{total}] {rec['figure']} {rec['lang']} {rec['asked_mm']:g} mm: {', '.join(rec['files'])}{wider}"
 
 

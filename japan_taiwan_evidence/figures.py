@@ -218,6 +218,10 @@ def _lock_for(out_dir: Path) -> Path:
 LOCK_WAIT_S = 60.0
 
 
+class LayoutError(ValueError):
+    """A figure's titles, labels, legends or footer are drawn over each other."""
+
+
 def _check_name(name: str) -> None:
     if not (len(name) > 3 and name[:2].isdigit() and name[2] == "_"):
         raise ValueError(f"figure name {name!r} must look like 'NN_slug'")
@@ -308,6 +312,10 @@ def _render(fig, name, lang, pres, cited, note, attribution, credit_on_map, map_
         counts = footers.draw_footer(fig, snap, name, lang, parts, credit, box, width_in - 2 * layout.PAD_IN,
                               data_dir)
         full = layout.content_bbox(fig)
+        clash = layout.clashes(fig)
+        if clash and pres.is_default():  # what figures/ publishes must be readable; an export says so
+            raise LayoutError(f"figure {name}: " + "; ".join(clash) + " are drawn over each other. "
+                              "Move or shorten one of them in the notebook (figures/ is left as it was).")
         pad = layout.PAD_IN
         # Across: the drawing (the footer is wrapped to its width by the fonts' outlines; the screen
         # measure of small text runs a little wider); the right margin may shrink within fit_width's
@@ -327,7 +335,7 @@ def _render(fig, name, lang, pres, cited, note, attribution, credit_on_map, map_
                 blobs[fmt] = buf.getvalue()
         finally:
             fig._layout_engine = engine
-    info = {"figure": name, "lang": lang, "width_mm": round(bbox.width * 25.4, 1),
+    info = {"figure": name, "lang": lang, "width_mm": round(bbox.width * 25.4, 1), "clashes": clash,
             "height_mm": round(bbox.height * 25.4, 1), "asked_mm": pres.width_mm,
             "text_scale": round(text_scale, 2),
             **counts}

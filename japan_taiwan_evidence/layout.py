@@ -203,6 +203,54 @@ def _fit_titles(fig, renderer, originals: dict) -> bool:
     return changed
 
 
+OVERLAP_IN = 0.02  # labels may touch; overlapping by more than this, across and down, is a clash
+
+
+def _furniture(fig) -> list[tuple[str, Text | object]]:
+    """The figure's titles, axis labels, figure texts (footer included) and legends, each once, named."""
+    items, seen = [], set()
+
+    def add(label, artist):
+        if id(artist) not in seen and artist.get_visible():
+            seen.add(id(artist))
+            items.append((label, artist))
+    if fig._suptitle is not None and fig._suptitle.get_text():
+        add(f"the title {fig._suptitle.get_text()!r}", fig._suptitle)
+    for ax in fig.get_axes():
+        for t in (ax.title, ax._left_title, ax._right_title):
+            if t.get_text():
+                add(f"the title {t.get_text()!r}", t)
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.label.get_text() and axis.get_visible():
+                add(f"the axis label {axis.label.get_text()!r}", axis.label)
+        if ax.get_legend() is not None:
+            add("a legend", ax.get_legend())
+    for t in fig.texts:
+        if t.get_text():
+            add("the footer" if getattr(t, "_jte_footer", False) else f"the text {t.get_text()!r}", t)
+    for leg in fig.legends:
+        add("a legend", leg)
+    return items
+
+
+def clashes(fig) -> list[str]:
+    """Pairs of titles, axis labels, figure texts and legends drawn over each other, in words (empty: none).
+    Tick labels and text inside a plot are the drawing's own business and are not compared."""
+    renderer = fig.canvas.get_renderer()
+    boxes = [(label, a.get_window_extent(renderer)) for label, a in _furniture(fig)]
+    tol = OVERLAP_IN * fig.dpi
+    out = []
+    for i, (la, a) in enumerate(boxes):
+        for lb, b in boxes[i + 1:]:
+            if min(a.x1, b.x1) - max(a.x0, b.x0) > tol and min(a.y1, b.y1) - max(a.y0, b.y0) > tol:
+                out.append(f"{_short(la)} and {_short(lb)}")
+    return out
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= 70 else label[:67] + "...'"
+
+
 def content_bbox(fig) -> Bbox:
     """Everything drawn, in inches (what savefig's bbox_inches='tight' would keep)."""
     return fig.get_tightbbox(fig.canvas.get_renderer())

@@ -12,7 +12,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from japan_taiwan_evidence import figures, paths  # noqa: E402
+from japan_taiwan_evidence import export, figures, paths  # noqa: E402
 
 
 def _draw():
@@ -168,3 +168,26 @@ def test_text_is_drawn_as_wide_as_the_layout_measures_it(dpi):
     drawn_in = text.get_window_extent().width / dpi
     plt.close(fig)
     assert drawn_in <= layout.text_width_in(line, prop) * 1.005
+
+
+def test_labels_drawn_over_each_other_stop_the_save_and_write_nothing(tmp_path):
+    """A subtitle wrapped up into the title (02_host_map had one) is not published; an export says so."""
+    from japan_taiwan_evidence import layout
+
+    def clashing():
+        fig = _draw()
+        fig.suptitle("Countries and territories that hosted GCTF events", y=0.995)
+        fig.text(0.5, 0.975, "a subtitle set too close under the title", ha="center")
+        return fig
+
+    with pytest.raises(figures.LayoutError, match=r"figure 99_test: the title .* and the text 'a subtitle"):
+        figures.save_figure(clashing(), "99_test", sources=["troops-S01"], figures_dir=tmp_path)
+    assert not list(tmp_path.iterdir())
+    pres = figures.Presentation(formats=("png",), dpi=50, export_dir=str(tmp_path / "out"),
+                                report_dir=str(tmp_path / "report"))
+    figures.save_figure(clashing(), "99_test", sources=["troops-S01"], presentation=pres)
+    info = json.loads((tmp_path / "report" / "99_test.en.json").read_text())
+    assert len(info["clashes"]) == 1 and "drawn over each other" in export._progress_line(1, 1, info)
+    fig = _draw()  # touching is not clashing: the default figure has none
+    assert layout.clashes(fig) == []
+    plt.close("all")
