@@ -83,3 +83,21 @@ def test_the_longest_notebooks_start_first():
     timings = {"01_a": 5.0, "02_b": 30.0, "03_c": 12.0}  # 04_d never ran: it may be long, so it goes first
     order = [nb.stem for _, nb in run_notebooks.longest_first(todo, timings)]
     assert order == ["04_d", "02_b", "03_c", "01_a"]
+
+
+def test_printed_text_is_one_output_however_the_kernel_chunked_it():
+    """The same prints arrive as one stream message or two from run to run; the written notebook must be
+    the same bytes either way, and text printed after a figure stays after it."""
+    import nbformat
+
+    def cell(*chunks):
+        outs = [nbformat.v4.new_output("display_data", data={"text/plain": "<Figure>"}) if c is None
+                else nbformat.v4.new_output("stream", name="stdout", text=c) for c in chunks]
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print()", id="c0", outputs=outs)])
+        run_notebooks._merge_consecutive_streams(nb)
+        return nbformat.writes(nb)
+
+    assert cell("C11 verdict\n", "  reasoning\n", "\n") == cell("C11 verdict\n  reasoning\n", "\n") \
+        == cell("C11 verdict\n  reasoning\n\n")
+    merged = nbformat.reads(cell("saved\n", None, "after\n"), as_version=4).cells[0].outputs
+    assert [o.get("text") for o in merged] == ["saved\n", None, "after\n"]

@@ -205,11 +205,30 @@ def worker(notebook: Path, stage: Path) -> int:
         (stage / "error.txt").write_text(describe_failure(e), encoding="utf-8")
         return 1
     nb.cells = nb.cells[:n_cells]
+    _merge_consecutive_streams(nb)
     # Cell IDs and outputs are all that changes; nbformat writes sorted keys, so bytes are stable.
     buf = io.StringIO()
     nbformat.write(nb, buf)
     (stage / "notebook.ipynb").write_text(buf.getvalue(), encoding="utf-8")
     return 0
+
+
+def _merge_consecutive_streams(nb) -> None:
+    """One output for each run of printed text: how the kernel happens to chunk a cell's prints (one
+    message or two) varies from run to run and must not change the notebook's bytes. Only neighbours
+    are merged, so text printed after a figure stays after it (nbclient's coalesce_streams would move
+    it up)."""
+    for cell in nb.cells:
+        merged = []
+        for out in cell.get("outputs", []):
+            last = merged[-1] if merged else None
+            if (last is not None and out["output_type"] == last["output_type"] == "stream"
+                    and out["name"] == last["name"]):
+                last["text"] += out["text"]
+            else:
+                merged.append(out)
+        if cell.cell_type == "code":
+            cell.outputs = merged
 
 
 def describe_failure(e: Exception) -> str:
