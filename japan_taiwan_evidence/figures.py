@@ -455,6 +455,13 @@ def mark_claim(ax, value: float, label: str, axis: str = "y", at: float = 1.0) -
                     textcoords="offset points", ha="left", va="top", color=CLAIM_COLOUR, fontsize=8)
 
 
+def under_axes(ax, inches: float = 0.45):
+    """Where to hang a legend under `ax`: pass as bbox_transform with bbox_to_anchor=(x, 0) and loc 'upper
+    ...'. A fixed distance in inches clears the tick labels and the axis label at any figure height (an
+    axes fraction does not)."""
+    return ax.transAxes + mpl.transforms.ScaledTranslation(0, -inches, ax.figure.dpi_scale_trans)
+
+
 def close(fig) -> None:
     plt.close(fig)
 

@@ -232,12 +232,13 @@ def _merge_consecutive_streams(nb) -> None:
 
 
 def describe_failure(e: Exception) -> str:
-    """A DataError already names file, row and column, so it is shown alone, on one line; other errors
+    """A DataError already names file, row and column (a LayoutError the figure and the clashing labels),
+    so it is shown alone, on one line; other errors
     keep their traceback, without colour codes, above the one-line summary."""
     ename, evalue = getattr(e, "ename", None), getattr(e, "evalue", None)
     if ename is None:
         return f"{type(e).__name__}: {e}"
-    if ename == "DataError":
+    if ename in ("DataError", "LayoutError"):  # messages that say what to fix: no traceback needed
         return f"{ename}: {evalue}"
     plain = re.sub(r"\x1b\[[0-9;]*m", "", str(e)).rstrip()
     return f"{plain}\n{ename}: {evalue}"
@@ -442,8 +443,11 @@ def _build(notebooks: list[Path], args) -> int:
         pool.shutdown(wait=True, cancel_futures=True)
     if ran:
         files.write_text(TIMINGS, json.dumps(build.timings, indent=1, sort_keys=True) + "\n")
+    failed = "" if not build.failed else (
+        f"; {len(build.failed)} FAILED: {', '.join(sorted(build.failed))} (their previous figures and notebooks "
+        "are kept)")
     say(f"{ran} of {len(notebooks)} notebooks run in {time.perf_counter() - t_all:.1f} s "
-        f"({build.jobs} at a time)")
+        f"({build.jobs} at a time){failed}")
     write_gallery()
     return 1 if build.failed else 0
 
