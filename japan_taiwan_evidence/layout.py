@@ -206,7 +206,7 @@ def _fit_titles(fig, renderer, originals: dict) -> bool:
 OVERLAP_IN = 0.02  # labels may touch; overlapping by more than this, across and down, is a clash
 
 
-def _furniture(fig) -> list[tuple[str, Text | object]]:
+def _furniture(fig) -> list[tuple[str, object]]:
     """The figure's titles, axis labels, figure texts (footer included) and legends, each once, named."""
     items, seen = [], set()
 

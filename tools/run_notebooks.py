@@ -232,9 +232,9 @@ def _merge_consecutive_streams(nb) -> None:
 
 
 def describe_failure(e: Exception) -> str:
-    """A DataError already names file, row and column (a LayoutError the figure and the clashing labels),
-    so it is shown alone, on one line; other errors
-    keep their traceback, without colour codes, above the one-line summary."""
+    """A DataError already names file, row and column, and a LayoutError the figure and the clashing
+    labels, so each is shown alone, on one line; other errors keep their traceback, without colour codes,
+    above the one-line summary."""
     ename, evalue = getattr(e, "ename", None), getattr(e, "evalue", None)
     if ename is None:
         return f"{type(e).__name__}: {e}"
