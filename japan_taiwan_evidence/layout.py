@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import re
 import warnings
+from itertools import pairwise
 
+from matplotlib.collections import Collection
 from matplotlib.layout_engine import PlaceHolderLayoutEngine, TightLayoutEngine
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from matplotlib.text import Text
 from matplotlib.textpath import text_to_path
 from matplotlib.transforms import Bbox
@@ -112,6 +116,8 @@ class Snapshot:
         self.ticks = [(ax, _tick_sizes(ax)) for ax in fig.get_axes()]
         self.gridliners = [(gl, dict(gl.xlabel_style), dict(gl.ylabel_style))
                            for ax in fig.get_axes() for gl in getattr(ax, "_gridliners", [])]
+        self.marks = _marks(fig)
+        self.marks_scaled = False
         self.added: list = []
 
     def add(self, artist):
@@ -131,6 +137,9 @@ class Snapshot:
                     ax.tick_params(axis=name, which="both", labelsize=size)
         for gl, xs, ys in self.gridliners:
             gl.xlabel_style, gl.ylabel_style = xs, ys
+        if self.marks_scaled:
+            _scale_marks(self.marks, 1.0)
+            self.marks_scaled = False
         self.fig.set_dpi(self.dpi)
         self.restore_geometry()
 
@@ -153,7 +162,8 @@ def _tick_sizes(ax) -> dict:
 
 
 def _scale_text(snap: Snapshot, k: float) -> None:
-    """Every text at k times the size the notebook gave it (k = 1 puts them back)."""
+    """Every text, line, marker and tick at k times the size the notebook gave it (k = 1 puts them
+    back), so that a drawing scaled down as a whole keeps its proportions."""
     for t, _text, size in snap.texts:
         if not getattr(t, "_jte_footer", False):
             t.set_fontsize(size * k)
@@ -164,6 +174,43 @@ def _scale_text(snap: Snapshot, k: float) -> None:
     for gl, xs, ys in snap.gridliners:
         gl.xlabel_style = {**xs, "size": xs.get("size", 7) * k}
         gl.ylabel_style = {**ys, "size": ys.get("size", 7) * k}
+    _scale_marks(snap.marks, k)
+    snap.marks_scaled = k != 1.0
+
+
+def _marks(fig) -> dict:
+    """The sizes, in points, of what is drawn besides text: line widths, marker sizes (scatter sizes are
+    areas), edge widths, and each axis's tick length, width and padding."""
+    ticks = {id(line) for ax in fig.get_axes() for axis in (ax.xaxis, ax.yaxis)
+             for t in axis.get_major_ticks() + axis.get_minor_ticks() for line in (t.tick1line, t.tick2line)}
+    lines = [(a, a.get_linewidth(), a.get_markersize(), a.get_markeredgewidth())
+             for a in fig.findobj(Line2D) if id(a) not in ticks]
+    patches = [(a, a.get_linewidth()) for a in fig.findobj(Patch)]
+    collections = [(a, a.get_linewidths().copy(), a.get_sizes().copy() if hasattr(a, "get_sizes") else None)
+                   for a in fig.findobj(Collection)]
+    axes_ticks = []
+    for ax in fig.get_axes():
+        for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+            for which, found in (("major", axis.get_major_ticks(1)), ("minor", axis.get_minor_ticks(1))):
+                t = found[0]
+                axes_ticks.append((ax, name, which, t.tick1line.get_markersize(),
+                                   t.tick1line.get_markeredgewidth(), t.get_pad()))
+    return {"lines": lines, "patches": patches, "collections": collections, "ticks": axes_ticks}
+
+
+def _scale_marks(marks: dict, k: float) -> None:
+    for a, lw, ms, mew in marks["lines"]:
+        a.set_linewidth(lw * k)
+        a.set_markersize(ms * k)
+        a.set_markeredgewidth(mew * k)
+    for a, lw in marks["patches"]:
+        a.set_linewidth(lw * k)
+    for a, lws, sizes in marks["collections"]:
+        a.set_linewidths(lws * k)
+        if sizes is not None and len(sizes):
+            a.set_sizes(sizes * k * k)
+    for ax, name, which, length, width, pad in marks["ticks"]:
+        ax.tick_params(axis=name, which=which, length=length * k, width=width * k, pad=pad * k)
 
 
 def _titles(fig):
@@ -234,16 +281,42 @@ def _furniture(fig) -> list[tuple[str, object]]:
 
 
 def clashes(fig) -> list[str]:
-    """Pairs of titles, axis labels, figure texts and legends drawn over each other, in words (empty: none).
-    Tick labels and text inside a plot are the drawing's own business and are not compared."""
+    """Titles, axis labels, figure texts and legends drawn over each other, and neighbouring tick labels
+    of one axis run together ('20152016'), in words (empty: none). Text inside a plot is the drawing's
+    own business and is not compared."""
     renderer = fig.canvas.get_renderer()
-    boxes = [(label, a.get_window_extent(renderer)) for label, a in _furniture(fig)]
     tol = OVERLAP_IN * fig.dpi
+    boxes = [(label, a.get_window_extent(renderer)) for label, a in _furniture(fig)]
+    out = [f"{_short(la)} and {_short(lb)}" for i, (la, a) in enumerate(boxes) for lb, b in boxes[i + 1:]
+           if _overlap(a, b) > tol]
+    for name, labels in _tick_labels(fig):
+        ext = [(t.get_text(), t.get_window_extent(renderer)) for t in labels]
+        out += [f"the {name} tick labels {ta!r} and {tb!r}" for (ta, a), (tb, b) in pairwise(ext)
+                if _overlap(a, b) > tol]
+    return out
+
+
+def _overlap(a: Bbox, b: Bbox) -> float:
+    """How far two boxes overlap in the lesser of the two directions (negative: apart)."""
+    return min(min(a.x1, b.x1) - max(a.x0, b.x0), min(a.y1, b.y1) - max(a.y0, b.y0))
+
+
+def _tick_labels(fig) -> list[tuple[str, list]]:
+    """('x' or 'y', the drawn tick labels of that axis in tick order) for each visible axis.
+
+    Only the ticks inside the view are drawn, which matplotlib's Axis._update_ticks returns; map axes
+    (cartopy) hide their tick labels and draw their own graticule labels, so they add nothing here."""
     out = []
-    for i, (la, a) in enumerate(boxes):
-        for lb, b in boxes[i + 1:]:
-            if min(a.x1, b.x1) - max(a.x0, b.x0) > tol and min(a.y1, b.y1) - max(a.y0, b.y0) > tol:
-                out.append(f"{_short(la)} and {_short(lb)}")
+    for ax in fig.get_axes():
+        if not (ax.get_visible() and ax.axison):
+            continue
+        for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+            if not axis.get_visible():
+                continue
+            ticks = sorted((t for t in axis._update_ticks() if t.get_visible() and t.label1.get_visible()
+                            and t.label1.get_text().strip()), key=lambda t: t.get_loc())
+            if len(ticks) > 1:
+                out.append((name, [t.label1 for t in ticks]))
     return out
 
 
@@ -324,9 +397,9 @@ def fit_width(fig, width_in: float, start: float | None = None, snap: Snapshot |
     The width of what is drawn grows with the figure's width, but not in proportion (text keeps its
     size), so the size is found by the secant method from two measurements. A result up to 0.05 in
     narrower or 0.03 in wider (into the margin) is close enough. A drawing that cannot be laid out
-    that narrow with its text at full size (long tick labels in an 85 mm column) is laid out for a
-    page instead and scaled down as a whole, text included: the scale is returned so that the
-    exporter can say so. `start`: a figure width to try first (the one found for another language).
+    that narrow with its text at full size (long tick labels in an 85 mm column), or whose labels would
+    then be drawn over each other (four panels of year labels), is laid out for a page instead and
+    scaled down as a whole, text included: the scale is returned so that the exporter can say so. `start`: a figure width to try first (the one found for another language).
     """
     w0, h0 = fig.get_size_inches()
     ratio = h0 / w0
@@ -335,7 +408,8 @@ def fit_width(fig, width_in: float, start: float | None = None, snap: Snapshot |
     widths = {ax: ax.bbox.width / fig.dpi for ax in fig.get_axes()}
     texts = [(t, t.get_text()) for t in fig.findobj(Text)]  # translated, not yet wrapped
     box = _fit(fig, width_in, start or w0, ratio, grid, max_steps)
-    if snap is None or (box.width <= width_in + 0.03 and _sane(fig, widths, width_in / natural)):
+    if snap is None or (box.width <= width_in + 0.03 and _sane(fig, widths, width_in / natural)
+                        and not clashes(fig)):
         return box, 1.0
     for t, text in texts:
         t.set_text(text)
@@ -345,8 +419,8 @@ def fit_width(fig, width_in: float, start: float | None = None, snap: Snapshot |
     w = fig.get_size_inches()[0] * k
     fig.set_size_inches(w, w * ratio, forward=False)
     _scale_text(snap, k)
-    if grid:
-        _relayout(fig)
+    # No new layout: the page's axes positions, scaled with everything else, keep what fitted there
+    # (a layout run now would squeeze the axes around whatever is not scaled, such as a legend's keys).
     return content_bbox(fig), k
 
 

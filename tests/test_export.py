@@ -80,6 +80,16 @@ def test_no_labels_are_drawn_over_each_other_in_any_language(exported):
 
 
 @pytest.mark.e2e
+def test_a_column_export_has_no_labels_drawn_over_each_other(tmp_path):
+    """An 85 mm column is too narrow for most figures at full text size (year labels ran together,
+    a legend covered an axis label): those are scaled down as a whole instead, and none may clash."""
+    records = export.export(["all"], ("en", "ja", "zh-Hant"), "column", ("png",), DPI, out=tmp_path,
+                            progress=lambda line: None)
+    assert len(records) == 3 * len(export.available())
+    assert [(r["figure"], r["lang"], r["clashes"]) for r in records if r["clashes"]] == []
+
+
+@pytest.mark.e2e
 def test_exports_are_byte_stable(exported, tmp_path):
     """The same export again, of one figure only, gives the same bytes as the whole run did."""
     out = exported[0]

@@ -191,3 +191,44 @@ def test_labels_drawn_over_each_other_stop_the_save_and_write_nothing(tmp_path):
     fig = _draw()  # touching is not clashing: the default figure has none
     assert layout.clashes(fig) == []
     plt.close("all")
+
+
+def test_tick_labels_run_together_are_a_clash(tmp_path):
+    """Year labels that touch ('20152016') are not published: the message names the two labels."""
+    from japan_taiwan_evidence import layout
+
+    fig, ax = plt.subplots()
+    years = list(range(1950, 2026))
+    ax.bar(years, [1] * len(years))
+    ax.set_xticks(years)
+    with pytest.raises(figures.LayoutError, match=r"the x tick labels '1950' and '1951'"):
+        figures.save_figure(fig, "99_test", sources=["troops-S01"], figures_dir=tmp_path)
+    assert not list(tmp_path.iterdir())
+    ax.set_xticks(years[::10])  # every tenth year has room
+    fig.canvas.draw()
+    assert layout.clashes(fig) == []
+    plt.close("all")
+
+
+def test_a_column_export_that_would_clash_is_scaled_as_a_whole_and_the_figure_put_back(tmp_path):
+    """Four panels of year labels do not fit an 85 mm column at full size: the page layout is scaled
+    down instead, lines and ticks with the text, and the notebook's figure is left as it was drawn."""
+    fig, axes = plt.subplots(2, 2, figsize=(7.5, 4.5))
+    years = list(range(2008, 2027, 2))
+    for ax in axes.flat:
+        ax.plot(years, range(len(years)), marker="o", linewidth=2.0, markersize=5)
+        ax.set_xticks(years[::2])
+        ax.set_title("Navy")
+    fig.tight_layout()
+    line = axes[0, 0].get_lines()[0]
+    tick = axes[0, 0].xaxis.get_major_ticks()[0]
+    drawn = (line.get_linewidth(), line.get_markersize(), tick.tick1line.get_markersize())
+    pres = figures.Presentation(width_mm="column", formats=("png",), dpi=60, export_dir=str(tmp_path),
+                                report_dir=str(tmp_path))
+    figures.save_figure(fig, "99_test", sources=["troops-S01"], presentation=pres)
+    info = json.loads((tmp_path / "99_test.en.json").read_text())
+    assert info["clashes"] == [] and info["text_scale"] < 1
+    assert info["width_mm"] == pytest.approx(85, abs=1.0)
+    tick = axes[0, 0].xaxis.get_major_ticks()[0]
+    assert (line.get_linewidth(), line.get_markersize(), tick.tick1line.get_markersize()) == drawn
+    plt.close(fig)

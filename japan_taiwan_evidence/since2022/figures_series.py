@@ -14,6 +14,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from .. import figures
 from ..figures import PALETTE
 from ..validate import split_ids
 from . import analysis
@@ -170,7 +171,9 @@ def draw_senkaku(ccg: pd.DataFrame):
                        markersize=6, label="partial year: at least this many (floor)"),
                 Patch(facecolor="white", edgecolor="#555555", hatch="////", label="partial year (floor), bars"),
                 Line2D([], [], linestyle="none", label="gaps: years with no figure are named in italics")]
-    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=7, bbox_to_anchor=(0.5, -0.06))
+    # Hung a fixed distance under the bottom panel, clear of its axis label at any size of the figure.
+    fig.legend(handles=handles, loc="upper center", ncol=3, fontsize=7, bbox_to_anchor=(0.5, 0.0),
+               bbox_transform=figures.under_axes(axes[-1]))
     fig.suptitle(f"Chinese government ships around the Senkaku Islands, {years.start}–{years.stop - 1}",
                  x=0.02, ha="left", fontweight="bold", fontsize=11)
     fig.tight_layout()
