@@ -17,7 +17,7 @@ from matplotlib.collections import Collection
 from matplotlib.layout_engine import PlaceHolderLayoutEngine, TightLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.text import Text
+from matplotlib.text import Annotation, Text
 from matplotlib.textpath import text_to_path
 from matplotlib.transforms import Bbox
 
@@ -115,7 +115,7 @@ class Snapshot:
         self.texts = [(t, t.get_text(), t.get_fontsize()) for t in fig.findobj(Text)]
         self.ticks = [(ax, _tick_sizes(ax)) for ax in fig.get_axes()]
         self.gridliners = [(gl, dict(gl.xlabel_style), dict(gl.ylabel_style))
-                           for ax in fig.get_axes() for gl in getattr(ax, "_gridliners", [])]
+                           for ax in fig.get_axes() for gl in ax.artists if hasattr(gl, "xlabel_style")]
         self.marks = _marks(fig)
         self.marks_scaled = False
         self.added: list = []
@@ -137,6 +137,7 @@ class Snapshot:
                     ax.tick_params(axis=name, which="both", labelsize=size)
         for gl, xs, ys in self.gridliners:
             gl.xlabel_style, gl.ylabel_style = xs, ys
+            gl._drawn = False  # cartopy makes its labels once; draw them again in the notebook's style
         if self.marks_scaled:
             _scale_marks(self.marks, 1.0)
             self.marks_scaled = False
@@ -174,13 +175,14 @@ def _scale_text(snap: Snapshot, k: float) -> None:
     for gl, xs, ys in snap.gridliners:
         gl.xlabel_style = {**xs, "size": xs.get("size", 7) * k}
         gl.ylabel_style = {**ys, "size": ys.get("size", 7) * k}
+        gl._drawn = False  # cartopy makes its labels once and would keep the old size
     _scale_marks(snap.marks, k)
     snap.marks_scaled = k != 1.0
 
 
 def _marks(fig) -> dict:
     """The sizes, in points, of what is drawn besides text: line widths, marker sizes (scatter sizes are
-    areas), edge widths, and each axis's tick length, width and padding."""
+    areas), edge widths, labels' offsets, and each axis's tick length, width and padding."""
     ticks = {id(line) for ax in fig.get_axes() for axis in (ax.xaxis, ax.yaxis)
              for t in axis.get_major_ticks() + axis.get_minor_ticks() for line in (t.tick1line, t.tick2line)}
     lines = [(a, a.get_linewidth(), a.get_markersize(), a.get_markeredgewidth())
@@ -188,6 +190,9 @@ def _marks(fig) -> dict:
     patches = [(a, a.get_linewidth()) for a in fig.findobj(Patch)]
     collections = [(a, a.get_linewidths().copy(), a.get_sizes().copy() if hasattr(a, "get_sizes") else None)
                    for a in fig.findobj(Collection)]
+    # Labels set a distance in points from what they name (annotate's offset points) keep that distance.
+    offsets = [(a, tuple(a.xyann)) for a in fig.findobj(Annotation)
+               if a.anncoords in ("offset points", "offset pixels")]
     axes_ticks = []
     for ax in fig.get_axes():
         for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
@@ -195,7 +200,8 @@ def _marks(fig) -> dict:
                 t = found[0]
                 axes_ticks.append((ax, name, which, t.tick1line.get_markersize(),
                                    t.tick1line.get_markeredgewidth(), t.get_pad()))
-    return {"lines": lines, "patches": patches, "collections": collections, "ticks": axes_ticks}
+    return {"lines": lines, "patches": patches, "collections": collections, "offsets": offsets,
+            "ticks": axes_ticks}
 
 
 def _scale_marks(marks: dict, k: float) -> None:
@@ -209,6 +215,8 @@ def _scale_marks(marks: dict, k: float) -> None:
         a.set_linewidths(lws * k)
         if sizes is not None and len(sizes):
             a.set_sizes(sizes * k * k)
+    for a, (dx, dy) in marks["offsets"]:
+        a.xyann = (dx * k, dy * k)
     for ax, name, which, length, width, pad in marks["ticks"]:
         ax.tick_params(axis=name, which=which, length=length * k, width=width * k, pad=pad * k)
 

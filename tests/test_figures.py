@@ -232,3 +232,29 @@ def test_a_column_export_that_would_clash_is_scaled_as_a_whole_and_the_figure_pu
     tick = axes[0, 0].xaxis.get_major_ticks()[0]
     assert (line.get_linewidth(), line.get_markersize(), tick.tick1line.get_markersize()) == drawn
     plt.close(fig)
+
+
+def test_scaling_a_drawing_takes_graticule_labels_and_label_offsets_along_and_puts_them_back():
+    """A map scaled into a column had full-size graticule labels ('40°N') beside half-size text, and a
+    label set 12 points from its leader line landed on the inset's title."""
+    import cartopy.crs as ccrs
+
+    from japan_taiwan_evidence import layout, maps
+
+    fig = plt.figure(figsize=(6, 5))
+    ax = fig.add_subplot(projection=ccrs.PlateCarree())
+    ax.set_extent((120, 146, 24, 46), crs=ccrs.PlateCarree())
+    gl = maps.add_graticule(ax, step=5)
+    ann = ax.annotate("Kanto", (139.5, 35.6), xytext=(12, -20), textcoords="offset points")
+    fig.canvas.draw()
+    size, offset = gl.xlabel_style["size"], tuple(ann.xyann)
+    snap = layout.Snapshot(fig)
+    layout._scale_text(snap, 0.5)
+    fig.canvas.draw()
+    assert gl.xlabel_style["size"] == size * 0.5 and tuple(ann.xyann) == (offset[0] * 0.5, offset[1] * 0.5)
+    assert {a.get_fontsize() for a in gl.label_artists if a.get_visible()} == {size * 0.5}
+    snap.restore()
+    fig.canvas.draw()
+    assert gl.xlabel_style["size"] == size and tuple(ann.xyann) == offset
+    assert {a.get_fontsize() for a in gl.label_artists if a.get_visible()} == {size}
+    plt.close(fig)
