@@ -102,7 +102,8 @@ def _relayout(fig) -> bool:
 
 
 class Snapshot:
-    """The figure's size, axes positions, grid parameters and title texts, to put back later."""
+    """The figure's size, axes positions, grid parameters, texts and the sizes of what it draws, to put
+    back later."""
 
     def __init__(self, fig):
         self.fig = fig
@@ -111,7 +112,7 @@ class Snapshot:
                        for k in ("left", "right", "bottom", "top", "wspace", "hspace")}
         self.positions = [(ax, ax.get_position(original=True).frozen(),
                            ax.get_position(original=False).frozen()) for ax in fig.get_axes()]
-        # Titles and legends may be wrapped, and all text set smaller (fit_width's last resort).
+        # Titles and legends may be wrapped, and the whole drawing set smaller (fit_width's last resort).
         self.texts = [(t, t.get_text(), t.get_fontsize()) for t in fig.findobj(Text)]
         self.ticks = [(ax, _tick_sizes(ax)) for ax in fig.get_axes()]
         self.gridliners = [(gl, dict(gl.xlabel_style), dict(gl.ylabel_style))
@@ -162,7 +163,7 @@ def _tick_sizes(ax) -> dict:
     return out
 
 
-def _scale_text(snap: Snapshot, k: float) -> None:
+def _scale_drawing(snap: Snapshot, k: float) -> None:
     """Every text, line, marker and tick at k times the size the notebook gave it (k = 1 puts them
     back), so that a drawing scaled down as a whole keeps its proportions."""
     for t, _text, size in snap.texts:
@@ -407,7 +408,8 @@ def fit_width(fig, width_in: float, start: float | None = None, snap: Snapshot |
     narrower or 0.03 in wider (into the margin) is close enough. A drawing that cannot be laid out
     that narrow with its text at full size (long tick labels in an 85 mm column), or whose labels would
     then be drawn over each other (four panels of year labels), is laid out for a page instead and
-    scaled down as a whole, text included: the scale is returned so that the exporter can say so. `start`: a figure width to try first (the one found for another language).
+    scaled down as a whole, text, lines and ticks included: the scale is returned so that the exporter
+    can say so. `start`: a figure width to try first (the one found for another language).
     """
     w0, h0 = fig.get_size_inches()
     ratio = h0 / w0
@@ -426,7 +428,7 @@ def fit_width(fig, width_in: float, start: float | None = None, snap: Snapshot |
     k = width_in / base.width
     w = fig.get_size_inches()[0] * k
     fig.set_size_inches(w, w * ratio, forward=False)
-    _scale_text(snap, k)
+    _scale_drawing(snap, k)
     # No new layout: the page's axes positions, scaled with everything else, keep what fitted there
     # (a layout run now would squeeze the axes around whatever is not scaled, such as a legend's keys).
     return content_bbox(fig), k

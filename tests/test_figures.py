@@ -249,7 +249,7 @@ def test_scaling_a_drawing_takes_graticule_labels_and_label_offsets_along_and_pu
     fig.canvas.draw()
     size, offset = gl.xlabel_style["size"], tuple(ann.xyann)
     snap = layout.Snapshot(fig)
-    layout._scale_text(snap, 0.5)
+    layout._scale_drawing(snap, 0.5)
     fig.canvas.draw()
     assert gl.xlabel_style["size"] == size * 0.5 and tuple(ann.xyann) == (offset[0] * 0.5, offset[1] * 0.5)
     assert {a.get_fontsize() for a in gl.label_artists if a.get_visible()} == {size * 0.5}
