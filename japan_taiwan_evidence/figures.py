@@ -31,7 +31,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from . import files, footers, i18n, layout, paths
+from . import files, footers, i18n, layout, paths, scaling
 from . import params as _params
 from . import sources as _sources
 
@@ -458,8 +458,10 @@ def mark_claim(ax, value: float, label: str, axis: str = "y", at: float = 1.0) -
 def under_axes(ax, inches: float = 0.45):
     """Where to hang a legend under `ax`: pass as bbox_transform with bbox_to_anchor=(x, 0) and loc 'upper
     ...'. A fixed distance in inches clears the tick labels and the axis label at any figure height (an
-    axes fraction does not)."""
-    return ax.transAxes + mpl.transforms.ScaledTranslation(0, -inches, ax.figure.dpi_scale_trans)
+    axes fraction does not); a figure scaled down as a whole for a narrow export scales it too."""
+    fig = ax.figure
+    unit = scaling.offset_unit(fig) + fig.dpi_scale_trans
+    return ax.transAxes + mpl.transforms.ScaledTranslation(0, -inches, unit)
 
 
 def close(fig) -> None:

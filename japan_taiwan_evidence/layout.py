@@ -13,13 +13,12 @@ import re
 import warnings
 from itertools import pairwise
 
-from matplotlib.collections import Collection
 from matplotlib.layout_engine import PlaceHolderLayoutEngine, TightLayoutEngine
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
-from matplotlib.text import Annotation, Text
+from matplotlib.text import Text
 from matplotlib.textpath import text_to_path
 from matplotlib.transforms import Bbox
+
+from . import scaling
 
 __all__ = ["PAD_IN", "Snapshot", "content_bbox", "fit_width", "is_grid", "text_width_in", "wrap_text"]
 
@@ -117,7 +116,7 @@ class Snapshot:
         self.ticks = [(ax, _tick_sizes(ax)) for ax in fig.get_axes()]
         self.gridliners = [(gl, dict(gl.xlabel_style), dict(gl.ylabel_style))
                            for ax in fig.get_axes() for gl in ax.artists if hasattr(gl, "xlabel_style")]
-        self.marks = _marks(fig)
+        self.marks = scaling.marks(fig)
         self.marks_scaled = False
         self.added: list = []
 
@@ -140,7 +139,7 @@ class Snapshot:
             gl.xlabel_style, gl.ylabel_style = xs, ys
             gl._drawn = False  # cartopy makes its labels once; draw them again in the notebook's style
         if self.marks_scaled:
-            _scale_marks(self.marks, 1.0)
+            scaling.scale(self.marks, 1.0)
             self.marks_scaled = False
         self.fig.set_dpi(self.dpi)
         self.restore_geometry()
@@ -177,49 +176,8 @@ def _scale_drawing(snap: Snapshot, k: float) -> None:
         gl.xlabel_style = {**xs, "size": xs.get("size", 7) * k}
         gl.ylabel_style = {**ys, "size": ys.get("size", 7) * k}
         gl._drawn = False  # cartopy makes its labels once and would keep the old size
-    _scale_marks(snap.marks, k)
+    scaling.scale(snap.marks, k)
     snap.marks_scaled = k != 1.0
-
-
-def _marks(fig) -> dict:
-    """The sizes, in points, of what is drawn besides text: line widths, marker sizes (scatter sizes are
-    areas), edge widths, labels' offsets, and each axis's tick length, width and padding."""
-    ticks = {id(line) for ax in fig.get_axes() for axis in (ax.xaxis, ax.yaxis)
-             for t in axis.get_major_ticks() + axis.get_minor_ticks() for line in (t.tick1line, t.tick2line)}
-    lines = [(a, a.get_linewidth(), a.get_markersize(), a.get_markeredgewidth())
-             for a in fig.findobj(Line2D) if id(a) not in ticks]
-    patches = [(a, a.get_linewidth()) for a in fig.findobj(Patch)]
-    collections = [(a, a.get_linewidths().copy(), a.get_sizes().copy() if hasattr(a, "get_sizes") else None)
-                   for a in fig.findobj(Collection)]
-    # Labels set a distance in points from what they name (annotate's offset points) keep that distance.
-    offsets = [(a, tuple(a.xyann)) for a in fig.findobj(Annotation)
-               if a.anncoords in ("offset points", "offset pixels")]
-    axes_ticks = []
-    for ax in fig.get_axes():
-        for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
-            for which, found in (("major", axis.get_major_ticks(1)), ("minor", axis.get_minor_ticks(1))):
-                t = found[0]
-                axes_ticks.append((ax, name, which, t.tick1line.get_markersize(),
-                                   t.tick1line.get_markeredgewidth(), t.get_pad()))
-    return {"lines": lines, "patches": patches, "collections": collections, "offsets": offsets,
-            "ticks": axes_ticks}
-
-
-def _scale_marks(marks: dict, k: float) -> None:
-    for a, lw, ms, mew in marks["lines"]:
-        a.set_linewidth(lw * k)
-        a.set_markersize(ms * k)
-        a.set_markeredgewidth(mew * k)
-    for a, lw in marks["patches"]:
-        a.set_linewidth(lw * k)
-    for a, lws, sizes in marks["collections"]:
-        a.set_linewidths(lws * k)
-        if sizes is not None and len(sizes):
-            a.set_sizes(sizes * k * k)
-    for a, (dx, dy) in marks["offsets"]:
-        a.xyann = (dx * k, dy * k)
-    for ax, name, which, length, width, pad in marks["ticks"]:
-        ax.tick_params(axis=name, which=which, length=length * k, width=width * k, pad=pad * k)
 
 
 def _titles(fig):

@@ -258,3 +258,34 @@ def test_scaling_a_drawing_takes_graticule_labels_and_label_offsets_along_and_pu
     assert gl.xlabel_style["size"] == size and tuple(ann.xyann) == offset
     assert {a.get_fontsize() for a in gl.label_artists if a.get_visible()} == {size}
     plt.close(fig)
+
+
+def test_scaling_a_drawing_takes_legends_and_hung_distances_along_and_puts_them_back():
+    """A legend's keys and gaps are set in points when it is made, and a legend hung under the axes
+    keeps a distance in inches: both shrink with the text, or the keys crowd out the labels and the
+    legend runs into the axis label."""
+    from matplotlib.patches import Patch
+
+    from japan_taiwan_evidence import layout
+
+    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    ax.bar([1, 2], [3, 4])
+    ax.set_xlabel("count")
+    leg = ax.legend(handles=[Patch(facecolor="#0072B2", label="official publication"),
+                             Patch(facecolor="#56B4E9", label="news or secondary report")],
+                    loc="upper left", bbox_to_anchor=(0.0, 0.0), bbox_transform=figures.under_axes(ax))
+    renderer = fig.canvas.get_renderer()
+
+    def measure():
+        fig.canvas.draw()
+        box = leg.get_window_extent(renderer)
+        return box.width, box.height, ax.bbox.y0 - box.y1  # the legend's size and its gap under the axes
+
+    before = measure()
+    snap = layout.Snapshot(fig)
+    layout._scale_drawing(snap, 0.5)
+    half = measure()
+    assert all(h == pytest.approx(b * 0.5, rel=0.12) for h, b in zip(half, before)), (before, half)
+    snap.restore()
+    assert measure() == before
+    plt.close(fig)
