@@ -458,10 +458,14 @@ def mark_claim(ax, value: float, label: str, axis: str = "y", at: float = 1.0) -
 def under_axes(ax, inches: float = 0.45):
     """Where to hang a legend under `ax`: pass as bbox_transform with bbox_to_anchor=(x, 0) and loc 'upper
     ...'. A fixed distance in inches clears the tick labels and the axis label at any figure height (an
-    axes fraction does not); a figure scaled down as a whole for a narrow export scales it too."""
-    fig = ax.figure
-    unit = scaling.offset_unit(fig) + fig.dpi_scale_trans
-    return ax.transAxes + mpl.transforms.ScaledTranslation(0, -inches, unit)
+    axes fraction does not)."""
+    return ax.transAxes + offset_down(ax.figure, inches)
+
+
+def offset_down(fig, inches: float):
+    """A shift `inches` down, to add to a transform (a subtitle hung under the title). A figure scaled down
+    as a whole for a narrow export scales the distance too (scaling.offset_unit)."""
+    return mpl.transforms.ScaledTranslation(0, -inches, scaling.offset_unit(fig) + fig.dpi_scale_trans)
 
 
 def close(fig) -> None:

@@ -248,14 +248,20 @@ def _furniture(fig) -> list[tuple[str, object]]:
 
 
 def clashes(fig) -> list[str]:
-    """Titles, axis labels, figure texts and legends drawn over each other, and neighbouring tick labels
-    of one axis run together ('20152016'), in words (empty: none). Text inside a plot is the drawing's
-    own business and is not compared."""
+    """Titles, axis labels, figure texts and legends drawn over each other, a figure text (a subtitle)
+    lying on a plot, and neighbouring tick labels of one axis run together ('20152016'), in words (empty:
+    none). Text inside a plot is the drawing's own business and is not compared."""
     renderer = fig.canvas.get_renderer()
     tol = OVERLAP_IN * fig.dpi
     boxes = [(label, a.get_window_extent(renderer)) for label, a in _furniture(fig)]
     out = [f"{_short(la)} and {_short(lb)}" for i, (la, a) in enumerate(boxes) for lb, b in boxes[i + 1:]
            if _overlap(a, b) > tol]
+    # A figure's own text (a subtitle) may not lie on a plot: axes are compared with the figure's texts.
+    texts = [(label, a.get_window_extent(renderer)) for label, a in _furniture(fig)
+             if a is fig._suptitle or a in fig.texts]
+    for i, ax in enumerate(a for a in fig.get_axes() if a.get_visible() and a.axison):
+        name = f"the plot {ax.get_title() or ax.get_title(loc='left') or i + 1!r}"
+        out += [f"{_short(label)} and {name}" for label, t in texts if _overlap(t, ax.bbox) > tol]
     for name, labels in _tick_labels(fig):
         ext = [(t.get_text(), t.get_window_extent(renderer)) for t in labels]
         out += [f"the {name} tick labels {ta!r} and {tb!r}" for (ta, a), (tb, b) in pairwise(ext)

@@ -289,3 +289,19 @@ def test_scaling_a_drawing_takes_legends_and_hung_distances_along_and_puts_them_
     snap.restore()
     assert measure() == before
     plt.close(fig)
+
+
+def test_a_subtitle_drawn_on_the_plot_is_a_clash(tmp_path):
+    """A figure's own text may not lie on a plot (02_host_map's subtitle fell on the world map in a
+    Chinese column export)."""
+    from japan_taiwan_evidence import layout
+
+    fig = _draw()
+    fig.text(0.5, 0.5, "23 countries and territories", ha="center")
+    with pytest.raises(figures.LayoutError, match=r"the text '23 countries and territories' and the plot"):
+        figures.save_figure(fig, "99_test", sources=["troops-S01"], figures_dir=tmp_path)
+    assert not list(tmp_path.iterdir())
+    fig = _draw()
+    fig.canvas.draw()
+    assert layout.clashes(fig) == []
+    plt.close("all")
