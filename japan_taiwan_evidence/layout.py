@@ -302,12 +302,6 @@ def content_bbox(fig) -> Bbox:
     return fig.get_tightbbox(fig.canvas.get_renderer())
 
 
-def _legends(fig):
-    """(legend, the axes it belongs to or None for a figure legend)."""
-    return [(ax.get_legend(), ax) for ax in fig.get_axes() if ax.get_legend() is not None] + \
-        [(leg, None) for leg in fig.legends]
-
-
 def _fit_legends(fig, renderer, originals: dict) -> bool:
     """Wrap the entries of a legend wider than its axes (or the figure); True if any changed.
 
@@ -315,7 +309,7 @@ def _fit_legends(fig, renderer, originals: dict) -> bool:
     and in a grid layout it would squeeze its axes to nothing.
     """
     changed = False
-    for leg, ax in _legends(fig):
+    for leg, ax in scaling.legends(fig):
         texts = leg.get_texts()
         for t in texts:
             t.set_text(originals.setdefault(id(t), t.get_text()))
@@ -339,7 +333,7 @@ def _at_width(fig, w: float, ratio: float, grid: bool, originals: dict) -> Bbox:
     if grid:
         # Lay the axes out without their legends first, so that an over-wide legend is wrapped to its
         # axes rather than shrinking them; then again with the legends as they will be drawn.
-        legends = [leg for leg, _ax in _legends(fig)]
+        legends = [leg for leg, _ax in scaling.legends(fig)]
         kept = [leg.get_in_layout() for leg in legends]
         for leg in legends:
             leg.set_in_layout(False)

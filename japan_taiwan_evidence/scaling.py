@@ -17,8 +17,10 @@ from matplotlib.text import Annotation
 from matplotlib.transforms import Affine2D
 
 
-def _legends(fig) -> list:
-    return [ax.get_legend() for ax in fig.get_axes() if ax.get_legend() is not None] + list(fig.legends)
+def legends(fig) -> list[tuple]:
+    """(legend, the axes it belongs to or None for a figure legend), for every legend of the figure."""
+    return [(ax.get_legend(), ax) for ax in fig.get_axes() if ax.get_legend() is not None] + \
+        [(leg, None) for leg in fig.legends]
 
 
 def offset_unit(fig) -> Affine2D:
@@ -43,8 +45,8 @@ def marks(fig) -> dict:
     # Labels set a distance in points from what they name (annotate's offset points) keep that distance.
     offsets = [(a, tuple(a.xyann)) for a in fig.findobj(Annotation)
                if a.anncoords in ("offset points", "offset pixels")]
-    boxes = [b for leg in _legends(fig) for b in _offset_boxes(leg)]
-    legends = [(leg, leg._fontsize) for leg in _legends(fig)]
+    boxes = [b for leg, _ax in legends(fig) for b in _offset_boxes(leg)]
+    sizes = [(leg, leg._fontsize) for leg, _ax in legends(fig)]
     axes_ticks = []
     for ax in fig.get_axes():
         for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
@@ -53,7 +55,7 @@ def marks(fig) -> dict:
                 axes_ticks.append((ax, name, which, t.tick1line.get_markersize(),
                                    t.tick1line.get_markeredgewidth(), t.get_pad()))
     return {"lines": lines, "patches": patches, "collections": collections, "offsets": offsets,
-            "ticks": axes_ticks, "legends": legends, "boxes": boxes,
+            "ticks": axes_ticks, "legends": sizes, "boxes": boxes,
             "units": list(getattr(fig, "_jte_offset_units", []))}
 
 

@@ -321,3 +321,14 @@ def test_hosts_abroad_by_separates_certain_from_possible():
     assert "LTU" in by["possible"] and "LTU" not in by["certain"]  # a 2024 role (year only) against March 2024
     assert gctf.hosts_abroad_by(partners, "2019-09-28") == {"certain": [], "possible": []}
     assert gctf.hosts_abroad_by(partners, "2019-09-29")["certain"] == ["PLW"]
+
+
+def test_a_partial_year_is_named_with_its_last_day():
+    """Notebook 02's legend names a count that stops before the year's end by its last day; a whole
+    year (no period_end, read as NaN) by the year alone."""
+    assert gctf.year_label(2026, "2026-09-30") == "2026 up to 30 Sep"
+    assert gctf.year_label(2019, float("nan")) == gctf.year_label(2019, None) == "2019"
+    stated = gctf.stated_year_totals(gctf.load_gctf_annual())
+    partial = stated["period_end"].notna()
+    labels = [gctf.year_label(r.year, r.period_end) for r in stated.itertuples()]
+    assert [" up to " in label for label in labels] == list(partial) and partial.any() and not partial.all()

@@ -213,11 +213,11 @@ def test_wrapping_keeps_kinsoku_and_width():
 def test_a_partial_year_ending_in_any_month_is_translated():
     """Notebook 02 names a partial year by its last day ('2016 up to 15 Nov'); a user who adds a year that
     ends in another month must not meet a missing translation in the export."""
-    import pandas as pd
+    from japan_taiwan_evidence import gctf
 
     g = i18n.glossary()
     for month in range(1, 13):
         end = pd.Timestamp(2026, month, 28)
-        label = f"{end.year} up to {end.day} {end:%b}"
+        label = gctf.year_label(end.year, end.date().isoformat())  # as notebook 02 names it
         assert g.translate(label, "ja") == f"{end.year}年（{month}月{end.day}日まで）", label
         assert g.translate(label, "zh-Hant") == f"{end.year}年（至{month}月{end.day}日）", label

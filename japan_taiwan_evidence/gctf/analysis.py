@@ -225,6 +225,15 @@ def stated_year_totals(annual: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def year_label(year: int, period_end: str | None) -> str:
+    """A stated total's year as a chart names it: '2019', or '2016 up to 15 Nov' for a count that stops
+    before the year's end (the glossary has the second form for every month)."""
+    if not isinstance(period_end, str) or not period_end:
+        return f"{year}"
+    end = pd.Timestamp(period_end)
+    return f"{year} up to {end.day} {end:%b}"
+
+
 def latest_record(*frames_and_columns) -> pd.Timestamp:
     """The latest date in the given (frame, column) pairs: 'today' for charts, taken from the data so
     that a rebuild on another day draws the same figure."""
