@@ -114,7 +114,7 @@ class Snapshot:
         # Titles and legends may be wrapped, and the whole drawing set smaller (fit_width's last resort).
         self.texts = [(t, t.get_text(), t.get_fontsize()) for t in fig.findobj(Text)]
         self.ticks = [(ax, _tick_sizes(ax)) for ax in fig.get_axes()]
-        self.gridliners = [(gl, dict(gl.xlabel_style), dict(gl.ylabel_style))
+        self.gridliners = [(gl, dict(gl.xlabel_style), dict(gl.ylabel_style), (gl.xpadding, gl.ypadding))
                            for ax in fig.get_axes() for gl in ax.artists if hasattr(gl, "xlabel_style")]
         self.marks = scaling.marks(fig)
         self.marks_scaled = False
@@ -135,8 +135,9 @@ class Snapshot:
             for name, size in sizes.items():
                 if size is not None:
                     ax.tick_params(axis=name, which="both", labelsize=size)
-        for gl, xs, ys in self.gridliners:
+        for gl, xs, ys, (xpad, ypad) in self.gridliners:
             gl.xlabel_style, gl.ylabel_style = xs, ys
+            gl.xpadding, gl.ypadding = xpad, ypad
             gl._drawn = False  # cartopy makes its labels once; draw them again in the notebook's style
         if self.marks_scaled:
             scaling.scale(self.marks, 1.0)
@@ -172,9 +173,10 @@ def _scale_drawing(snap: Snapshot, k: float) -> None:
         for name, size in sizes.items():
             if size is not None:
                 ax.tick_params(axis=name, which="both", labelsize=size * k)
-    for gl, xs, ys in snap.gridliners:
+    for gl, xs, ys, (xpad, ypad) in snap.gridliners:
         gl.xlabel_style = {**xs, "size": xs.get("size", 7) * k}
         gl.ylabel_style = {**ys, "size": ys.get("size", 7) * k}
+        gl.xpadding, gl.ypadding = xpad * k, ypad * k  # the labels' distance from the frame, in points
         gl._drawn = False  # cartopy makes its labels once and would keep the old size
     scaling.scale(snap.marks, k)
     snap.marks_scaled = k != 1.0
@@ -189,6 +191,32 @@ def _titles(fig):
         out.append(fig._suptitle)
     out += [t for t in fig.texts if t.get_text() and not getattr(t, "_jte_footer", False)]
     return out
+
+
+def _fit_plot_texts(fig, renderer, originals: dict) -> bool:
+    """Wrap texts placed in a plot's own coordinates (a map's credit, a caption under a panel) that are
+    wider than the room the plot gives them; True if any changed. A plot narrows as the figure does
+    while its text keeps its size: without this, a caption under one panel runs into the next one's."""
+    changed = False
+    for ax in fig.get_axes():
+        if not ax.get_visible():
+            continue
+        for t in ax.texts:
+            if t.get_transform() is not ax.transAxes or not t.get_visible():
+                continue
+            text = originals.setdefault(id(t), t.get_text())
+            if t.get_text() != text:
+                t.set_text(text)
+            x = t.get_position()[0]
+            ha = t.get_horizontalalignment()
+            share = {"left": 1.0 - x, "right": x}.get(ha, 2 * min(x, 1.0 - x))
+            room = ax.bbox.width * share
+            if room <= 0 or t.get_window_extent(renderer).width <= room + 1.0:
+                continue
+            # 3% to spare, as for titles; a boxed credit's padding fits in it.
+            t.set_text(wrap_text(text, room * 0.97 / fig.dpi, t.get_fontproperties()))
+            changed = True
+    return changed
 
 
 def _fit_titles(fig, renderer, originals: dict) -> bool:
@@ -218,6 +246,7 @@ def _fit_titles(fig, renderer, originals: dict) -> bool:
 
 
 OVERLAP_IN = 0.02  # labels may touch; overlapping by more than this, across and down, is a clash
+TICK_GAP_EM = 0.25  # neighbouring tick labels need about a space between them ('1950 1960', not '19501960')
 
 
 def _furniture(fig) -> list[tuple[str, object]]:
@@ -248,14 +277,20 @@ def _furniture(fig) -> list[tuple[str, object]]:
 
 
 def clashes(fig) -> list[str]:
-    """Titles, axis labels, figure texts and legends drawn over each other, a figure text (a subtitle)
-    lying on a plot, and neighbouring tick labels of one axis run together ('20152016'), in words (empty:
-    none). Text inside a plot is the drawing's own business and is not compared."""
+    """Text drawn over other text, in words (empty: none): titles, axis labels, figure texts (footer
+    included), legends and the labels inside each plot, compared with each other; a figure text (a
+    subtitle) lying on a plot; and neighbouring tick labels of one axis closer than a space
+    ('20152016')."""
     renderer = fig.canvas.get_renderer()
     tol = OVERLAP_IN * fig.dpi
     boxes = [(label, a.get_window_extent(renderer)) for label, a in _furniture(fig)]
     out = [f"{_short(la)} and {_short(lb)}" for i, (la, a) in enumerate(boxes) for lb, b in boxes[i + 1:]
            if _overlap(a, b) > tol]
+    # A label inside a plot may not lie on another label (of any plot), nor on the figure's furniture.
+    inner = [(f"the label {t.get_text()!r}", t.get_window_extent(renderer))
+             for ax in fig.get_axes() for t in _labels(ax)]
+    out += [f"{_short(la)} and {_short(lb)}" for i, (la, a) in enumerate(inner)
+            for lb, b in inner[i + 1:] + boxes if _overlap(a, b) > tol]
     # A figure's own text (a subtitle) may not lie on a plot: axes are compared with the figure's texts.
     texts = [(label, a.get_window_extent(renderer)) for label, a in _furniture(fig)
              if a is fig._suptitle or a in fig.texts]
@@ -263,9 +298,27 @@ def clashes(fig) -> list[str]:
         name = f"the plot {ax.get_title() or ax.get_title(loc='left') or i + 1!r}"
         out += [f"{_short(label)} and {name}" for label, t in texts if _overlap(t, ax.bbox) > tol]
     for name, labels in _tick_labels(fig):
-        ext = [(t.get_text(), t.get_window_extent(renderer)) for t in labels]
-        out += [f"the {name} tick labels {ta!r} and {tb!r}" for (ta, a), (tb, b) in pairwise(ext)
-                if _overlap(a, b) > tol]
+        ext = [(t.get_text(), t.get_window_extent(renderer), t.get_fontsize()) for t in labels]
+        out += [f"the {name} tick labels {ta!r} and {tb!r}" for (ta, a, size), (tb, b, _s) in pairwise(ext)
+                if _overlap(a, b) > -TICK_GAP_EM * size / 72 * fig.dpi]
+    return out
+
+
+def _labels(ax) -> list[Text]:
+    """The texts a plot draws inside or beside itself (ax.text, annotate, a map's graticule labels), as
+    drawn: visible, not empty, and not clipped away."""
+    if not ax.get_visible():
+        return []
+    out = []
+    graticule = [a for gl in ax.artists if hasattr(gl, "xlabel_style") and gl.get_visible()
+                 for a in gl.label_artists]
+    for t in ax.texts + graticule:
+        if not (t.get_visible() and t.get_text().strip()):
+            continue
+        clip = t.get_clip_box() if t.get_clip_on() else None
+        if clip is not None and _overlap(t.get_window_extent(), clip) <= 0:
+            continue
+        out.append(t)
     return out
 
 
@@ -343,6 +396,7 @@ def _at_width(fig, w: float, ratio: float, grid: bool, originals: dict) -> Bbox:
     content_bbox(fig)  # lays out titles and ticks as a draw would, without rasterising
     _fit_titles(fig, renderer, originals)
     _fit_legends(fig, renderer, originals)
+    _fit_plot_texts(fig, renderer, originals)
     fig._jte_layout_ok = _relayout(fig) if grid else True
     return content_bbox(fig)
 

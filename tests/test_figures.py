@@ -247,15 +247,17 @@ def test_scaling_a_drawing_takes_graticule_labels_and_label_offsets_along_and_pu
     gl = maps.add_graticule(ax, step=5)
     ann = ax.annotate("Kanto", (139.5, 35.6), xytext=(12, -20), textcoords="offset points")
     fig.canvas.draw()
-    size, offset = gl.xlabel_style["size"], tuple(ann.xyann)
+    size, offset, pad = gl.xlabel_style["size"], tuple(ann.xyann), (gl.xpadding, gl.ypadding)
     snap = layout.Snapshot(fig)
     layout._scale_drawing(snap, 0.5)
     fig.canvas.draw()
     assert gl.xlabel_style["size"] == size * 0.5 and tuple(ann.xyann) == (offset[0] * 0.5, offset[1] * 0.5)
+    # Their distance from the frame too: at full distance, 03_missile_map's '118°E' fell on its key.
+    assert (gl.xpadding, gl.ypadding) == (pad[0] * 0.5, pad[1] * 0.5)
     assert {a.get_fontsize() for a in gl.label_artists if a.get_visible()} == {size * 0.5}
     snap.restore()
     fig.canvas.draw()
-    assert gl.xlabel_style["size"] == size and tuple(ann.xyann) == offset
+    assert gl.xlabel_style["size"] == size and tuple(ann.xyann) == offset and (gl.xpadding, gl.ypadding) == pad
     assert {a.get_fontsize() for a in gl.label_artists if a.get_visible()} == {size}
     plt.close(fig)
 
@@ -305,3 +307,75 @@ def test_a_subtitle_drawn_on_the_plot_is_a_clash(tmp_path):
     fig.canvas.draw()
     assert layout.clashes(fig) == []
     plt.close("all")
+
+
+def test_tick_labels_need_a_space_between_them(tmp_path):
+    """Year labels that do not overlap but touch ('19501960', 01_personnel_since_1950 in a column) are
+    a clash; a gap of a space is not."""
+    from japan_taiwan_evidence import layout
+
+    def years_at(gap_in):
+        fig, ax = plt.subplots()
+        ax.set_xticks([0, 1, 2], ["1950", "1960", "1970"])
+        ax.set_xlim(-0.5, 2.5)
+        label = ax.xaxis.get_major_ticks()[0].label1
+        step = layout.text_width_in("1950", label.get_fontproperties()) + gap_in  # inches from label to label
+        fig.set_size_inches(3 * step / 0.8, 3.0)
+        fig.subplots_adjust(left=0.1, right=0.9)
+        fig.canvas.draw()
+        return fig
+
+    assert any("'1950' and '1960'" in c for c in layout.clashes(years_at(0.005)))
+    assert layout.clashes(years_at(0.08)) == []
+    plt.close("all")
+
+
+def test_labels_inside_a_plot_drawn_over_each_other_or_over_its_legend_are_a_clash(tmp_path):
+    """Two months' value labels ran into each other in 06_after_takaichi, and a map's hidden scale bar
+    lay under 04_us_installations_map's inset: text inside plots is compared too, with other plots'
+    text and with the legends and titles."""
+    from japan_taiwan_evidence import layout
+
+    fig = _draw()
+    ax = fig.axes[0]
+    ax.text(1972, 100000, "330,400 -45.3% y/y", ha="center")
+    ax.text(1975, 100000, "385,300 -60.7% y/y", ha="center")
+    with pytest.raises(figures.LayoutError, match=r"the label '330,400 -45.3% y/y' and the label '385,300"):
+        figures.save_figure(fig, "99_test", sources=["troops-S01"], figures_dir=tmp_path)
+    assert not list(tmp_path.iterdir())
+    fig = _draw()
+    leg = fig.axes[0].legend(loc="upper left")  # not 'best', which would move away from the label
+    fig.canvas.draw()
+    x, y = fig.axes[0].transData.inverted().transform(
+        leg.get_window_extent(fig.canvas.get_renderer()).get_points().mean(axis=0))
+    fig.axes[0].text(x, y, "a label under the legend", ha="center", va="center")
+    fig.canvas.draw()
+    assert layout.clashes(fig) == ["the label 'a label under the legend' and a legend"]
+    plt.close("all")
+
+
+def test_a_caption_under_a_panel_is_wrapped_to_its_panel_at_the_width_asked(tmp_path):
+    """06_zone_maps: each map's summary, set in the panel's own coordinates, ran into the next panel's
+    when the figure was laid out narrower than drawn. The layout wraps it to its panel, and puts the
+    text back for the next language or width."""
+    from japan_taiwan_evidence import layout
+
+    fig, axes = plt.subplots(1, 2, figsize=(7.5, 3.5))
+    said = "Share inside Japan's claimed EEZ: 87% of Z4, 62% of Z7, 5% of Z3; the other 4 zones 0%"
+    for ax in axes:
+        ax.text(0.0, -0.15, said, transform=ax.transAxes, ha="left", va="top", fontsize=7)
+    fig.subplots_adjust(bottom=0.3)
+    pres = figures.Presentation(width_mm="page", formats=("png",), dpi=60, export_dir=str(tmp_path),
+                                report_dir=str(tmp_path))
+    snap = layout.Snapshot(fig)
+    layout.fit_width(fig, 170 / 25.4 - 2 * layout.PAD_IN)
+    caption = axes[0].texts[0]
+    assert "\n" in caption.get_text() and layout.clashes(fig) == []
+    renderer = fig.canvas.get_renderer()
+    assert caption.get_window_extent(renderer).x1 <= axes[0].bbox.x1 + 1
+    snap.restore()
+    assert caption.get_text() == said
+    figures.save_figure(fig, "99_test", sources=["troops-S01"], presentation=pres)
+    assert json.loads((tmp_path / "99_test.en.json").read_text())["clashes"] == []
+    assert caption.get_text() == said  # an export leaves the notebook's figure as drawn
+    plt.close(fig)

@@ -91,14 +91,14 @@ ADDED_STYLE = {"facecolor": "none", "edgecolor": PALETTE["purple"], "hatch": "//
 
 
 def eez_summary(table: pd.DataFrame) -> str:
-    """One line per exercise's zones: which lie partly inside the constructed EEZ, or how far the nearest
-    one stays from it."""
+    """A sentence on an exercise's zones: which lie partly inside the constructed EEZ, or how far the
+    nearest one stays from it (the layout wraps it to its panel at the width exported)."""
     inside = table[table["share_in_eez"] > 0].sort_values("share_in_eez", ascending=False)
     if len(inside):
         parts = ", ".join(f"{s:.0%} of {z.split('-')[-1]}" for z, s in zip(inside["zone_id"], inside["share_in_eez"]))
-        return f"Share inside Japan's claimed EEZ: {parts};\nthe other {len(table) - len(inside)} zones 0%"
+        return f"Share inside Japan's claimed EEZ: {parts}; the other {len(table) - len(inside)} zones 0%"
     near = table.loc[table["eez_gap_km"].idxmin()]
-    return (f"None of the {len(table)} zones reaches Japan's claimed EEZ;\nthe nearest, "
+    return (f"None of the {len(table)} zones reaches Japan's claimed EEZ; the nearest, "
             f"{near['zone_id'].split('-')[-1]}, stays {near['eez_gap_km']:.0f} km outside it")
 
 
@@ -150,11 +150,12 @@ def draw_zone_maps(zones: dict, table: pd.DataFrame, eez, places=analysis.PLACES
     pl = pl.assign(label=pl["name"].str.split(" ").str[0])
     near = analysis.nearest_zones(table, places)
     proj = maps.PRESETS["taiwan_ryukyu"].projection()
-    fig = plt.figure(figsize=(7.5, 4.5))
+    # Room under the maps for each panel's summary (wrapped to its panel at any width) above the key.
+    fig = plt.figure(figsize=(7.5, 4.8))
     vertex_rows = []
     width = 0.94 / len(zones)
     for i, (ex, vertices) in enumerate(zones.items()):
-        ax = fig.add_axes([0.02 + i * (width + 0.04), 0.27, width - 0.02, 0.66], projection=proj)
+        ax = fig.add_axes([0.02 + i * (width + 0.04), 0.31, width - 0.02, 0.62], projection=proj)
         _panel(ax, eez, missiles.zone_polygons(vertices), table[table["exercise_id"] == ex], pl,
                near[near["exercise_id"] == ex], (titles or {}).get(ex, ex))
         vertex_rows.append(vertices[["zone_id", "vertex_order", "lat", "lon", "flag", "source_id"]]

@@ -155,7 +155,9 @@ def draw_after_remark(events: pd.DataFrame, months: pd.DataFrame, remark: pd.Tim
     have = months["sourced"].to_numpy()
     bottom.bar(mid[have], months.loc[have, "visitors"].astype(float), width=22, color=PALETTE["sky"])
     for x, r in zip(mid[have], months[have].itertuples()):
-        label = f"{int(r.visitors):,}" + (f"\n{r.yoy_change_pct:+.1f}% y/y" if pd.notna(r.yoy_change_pct) else "")
+        # Three lines (count, change, 'y/y'), so that neighbouring months' labels stay within their bars.
+        change = f"{r.yoy_change_pct:+.1f}".replace("-", "\u2212")  # a true minus sign, as on the axes
+        label = f"{int(r.visitors):,}" + (f"\n{change}%\ny/y" if pd.notna(r.yoy_change_pct) else "")
         bottom.text(x, r.visitors, label, ha="center", va="bottom", fontsize=6.5)
     gap = mid[~have]
     if len(gap):
