@@ -37,7 +37,7 @@ import pandas as pd
 import pandera.pandas as pa
 from matplotlib import font_manager
 
-from . import validate
+from . import scaling, validate
 
 __all__ = [
     "COLUMNS",
@@ -392,7 +392,7 @@ def _tick_and_graticule_labels(fig) -> set[int]:
         for axis in (ax.xaxis, ax.yaxis):
             for tick in axis.majorTicks + axis.minorTicks:
                 skip.update((id(tick.label1), id(tick.label2)))
-        for gl in getattr(ax, "_gridliners", []):
+        for gl in scaling.gridliners(ax):
             skip.update(id(a) for a in gl.label_artists)
     return skip
 
@@ -449,7 +449,7 @@ def translate_figure(fig, lang: str, figure: str | None = None, on_missing=None,
             ax.tick_params(which="both", labelfontfamily=fams)
             undo.append(lambda ax=ax, old=kw["labelfontfamily"]: ax.tick_params(
                 which="both", labelfontfamily=old or mpl.rcParams["font.family"]))
-            for gl in getattr(ax, "_gridliners", []):
+            for gl in scaling.gridliners(ax):
                 xf, yf = gl.xformatter, gl.yformatter
                 gl.xformatter, gl.yformatter = _Translated(xf, tr), _Translated(yf, tr)
                 undo.append(lambda gl=gl, xf=xf, yf=yf: (setattr(gl, "xformatter", xf),

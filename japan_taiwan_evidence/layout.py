@@ -115,7 +115,7 @@ class Snapshot:
         self.texts = [(t, t.get_text(), t.get_fontsize()) for t in fig.findobj(Text)]
         self.ticks = [(ax, _tick_sizes(ax)) for ax in fig.get_axes()]
         self.gridliners = [(gl, dict(gl.xlabel_style), dict(gl.ylabel_style), (gl.xpadding, gl.ypadding))
-                           for ax in fig.get_axes() for gl in ax.artists if hasattr(gl, "xlabel_style")]
+                           for ax in fig.get_axes() for gl in scaling.gridliners(ax)]
         self.marks = scaling.marks(fig)
         self.marks_scaled = False
         self.added: list = []
@@ -310,8 +310,7 @@ def _labels(ax) -> list[Text]:
     if not ax.get_visible():
         return []
     out = []
-    graticule = [a for gl in ax.artists if hasattr(gl, "xlabel_style") and gl.get_visible()
-                 for a in gl.label_artists]
+    graticule = [a for gl in scaling.gridliners(ax) if gl.get_visible() for a in gl.label_artists]
     for t in ax.texts + graticule:
         if not (t.get_visible() and t.get_text().strip()):
             continue

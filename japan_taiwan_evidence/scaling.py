@@ -23,6 +23,11 @@ def legends(fig) -> list[tuple]:
         [(leg, None) for leg in fig.legends]
 
 
+def gridliners(ax) -> list:
+    """A map's cartopy gridliners (graticules), which it keeps among its artists (cartopy 0.26)."""
+    return [a for a in ax.artists if hasattr(a, "xlabel_style")]
+
+
 def offset_unit(fig) -> Affine2D:
     """A unit for fixed distances set in inches or points (a legend hung under the axes): pass it before
     fig.dpi_scale_trans, and the distance is scaled with the rest when the drawing is (fit_width)."""

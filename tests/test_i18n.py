@@ -192,6 +192,27 @@ def test_translating_a_figure_and_undoing_it():
     plt.close(fig)
 
 
+def test_a_maps_graticule_labels_are_made_through_the_translation_and_put_back():
+    """Graticule labels are made by cartopy at draw time: translation wraps the graticule's formatters
+    (the code once looked for the graticules where cartopy 0.26 does not keep them, and did nothing)."""
+    import cartopy.crs as ccrs
+
+    from japan_taiwan_evidence import maps
+
+    fig = plt.figure(figsize=(4, 3))
+    ax = fig.add_subplot(projection=ccrs.PlateCarree())
+    ax.set_extent((120, 146, 24, 46), crs=ccrs.PlateCarree())
+    gl = maps.add_graticule(ax, step=5)
+    drawn = gl.xformatter
+    undo = i18n.translate_figure(fig, "ja", figure="99_test")
+    assert isinstance(gl.xformatter, i18n._Translated) and gl.xformatter.inner is drawn
+    fig.canvas.draw()
+    assert {a.get_text() for a in gl.label_artists if a.get_visible()} >= {"130°E", "40°N"}
+    undo()
+    assert gl.xformatter is drawn
+    plt.close(fig)
+
+
 def test_an_unknown_label_names_the_figure_and_the_label():
     fig = _figure()
     fig.axes[0].set_xlabel("a label nobody translated")
