@@ -287,10 +287,17 @@ def clashes(fig) -> list[str]:
     out = [f"{_short(la)} and {_short(lb)}" for i, (la, a) in enumerate(boxes) for lb, b in boxes[i + 1:]
            if _overlap(a, b) > tol]
     # A label inside a plot may not lie on another label (of any plot), nor on the figure's furniture.
-    inner = [(f"the label {t.get_text()!r}", t.get_window_extent(renderer))
-             for ax in fig.get_axes() for t in _labels(ax)]
+    labels = [t for ax in fig.get_axes() for t in _labels(ax)]
+    inner = [(f"the label {t.get_text()!r}", t.get_window_extent(renderer)) for t in labels]
     out += [f"{_short(la)} and {_short(lb)}" for i, (la, a) in enumerate(inner)
             for lb, b in inner[i + 1:] + boxes if _overlap(a, b) > tol]
+    # Two labels side by side on one line need about a space between them, as tick labels do (claim
+    # IDs in neighbouring boxes read 'C01C04', a narrow map's graticule '121°E123°E'); lines stacked
+    # into one label may touch.
+    for i, (t, (la, a)) in enumerate(zip(labels, inner)):
+        gap = TICK_GAP_EM * t.get_fontsize() / 72 * fig.dpi
+        out += [f"{_short(la)} and {_short(lb)} (no space between them)" for lb, b in inner[i + 1:]
+                if _same_line(a, b) and -gap < _overlap(a, b) <= tol]
     # A figure's own text (a subtitle) may not lie on a plot: axes are compared with the figure's texts.
     texts = [(label, a.get_window_extent(renderer)) for label, a in _furniture(fig)
              if a is fig._suptitle or a in fig.texts]
@@ -311,7 +318,7 @@ def _labels(ax) -> list[Text]:
         return []
     out = []
     graticule = [a for gl in scaling.gridliners(ax) if gl.get_visible() for a in gl.label_artists]
-    for t in ax.texts + graticule:
+    for t in graticule + ax.texts:
         if not (t.get_visible() and t.get_text().strip()):
             continue
         clip = t.get_clip_box() if t.get_clip_on() else None
@@ -319,6 +326,11 @@ def _labels(ax) -> list[Text]:
             continue
         out.append(t)
     return out
+
+
+def _same_line(a: Bbox, b: Bbox) -> bool:
+    """Side by side: the two boxes share at least half the height of the lower one."""
+    return min(a.y1, b.y1) - max(a.y0, b.y0) >= 0.5 * min(a.height, b.height)
 
 
 def _overlap(a: Bbox, b: Bbox) -> float:
@@ -400,13 +412,21 @@ def _at_width(fig, w: float, ratio: float, grid: bool, originals: dict) -> Bbox:
     return content_bbox(fig)
 
 
-def _sane(fig, widths: dict, scale: float) -> bool:
-    """The layout applied, and no axes squeezed below a third of the width plain scaling gives it."""
+def _sane(fig, widths: dict, scale: float, least: float = 1 / 3) -> bool:
+    """The layout applied, and no axes squeezed below `least` of the width plain scaling gives it."""
     return getattr(fig, "_jte_layout_ok", True) and all(
-        ax.bbox.width / fig.dpi >= widths[ax] * scale / 3 for ax in fig.get_axes() if ax in widths)
+        ax.bbox.width / fig.dpi >= widths[ax] * scale * least for ax in fig.get_axes() if ax in widths)
 
 
 FALLBACK_IN = 170 / 25.4 - 2 * PAD_IN  # a page: every figure of the collection can be laid out there
+WIDER_STEPS = 3  # layouts tried between the width asked and a page before the page itself
+
+
+def _wider(width_in: float) -> list[float]:
+    """Widths to lay a figure out at when it does not fit the one asked: evenly spaced up to a page."""
+    page = max(FALLBACK_IN, width_in)
+    step = (page - width_in) / (WIDER_STEPS + 1)
+    return [width_in + step * i for i in range(1, WIDER_STEPS + 1) if step > 0.05] + [page]
 
 
 def fit_width(fig, width_in: float, start: float | None = None, snap: Snapshot | None = None,
@@ -418,9 +438,9 @@ def fit_width(fig, width_in: float, start: float | None = None, snap: Snapshot |
     size), so the size is found by the secant method from two measurements. A result up to 0.05 in
     narrower or 0.03 in wider (into the margin) is close enough. A drawing that cannot be laid out
     that narrow with its text at full size (long tick labels in an 85 mm column), or whose labels would
-    then be drawn over each other (four panels of year labels), is laid out for a page instead and
-    scaled down as a whole, text, lines and ticks included: the scale is returned so that the exporter
-    can say so. `start`: a figure width to try first (the one found for another language).
+    then be drawn over each other (four panels of year labels), is laid out at the narrowest of a few
+    wider widths (up to a page) where it fits without clashes, and scaled down as a whole, text, lines
+    and ticks included: the scale is returned so that the exporter can say so. `start`: a figure width to try first (the one found for another language).
     """
     w0, h0 = fig.get_size_inches()
     ratio = h0 / w0
@@ -432,17 +452,28 @@ def fit_width(fig, width_in: float, start: float | None = None, snap: Snapshot |
     if snap is None or (box.width <= width_in + 0.03 and _sane(fig, widths, width_in / natural)
                         and not clashes(fig)):
         return box, 1.0
-    for t, text in texts:
-        t.set_text(text)
-    snap.restore_geometry()
-    base = _fit(fig, max(FALLBACK_IN, width_in), w0, ratio, grid, max_steps)
-    k = width_in / base.width
-    w = fig.get_size_inches()[0] * k
-    fig.set_size_inches(w, w * ratio, forward=False)
-    _scale_drawing(snap, k)
-    # No new layout: the page's axes positions, scaled with everything else, keep what fitted there
-    # (a layout run now would squeeze the axes around whatever is not scaled, such as a legend's keys).
-    return content_bbox(fig), k
+    # The narrowest layout that works, so that the text is scaled down as little as it can be: a few
+    # widths from the one asked up to a page (where every figure of the collection fits). A layout
+    # between the two must keep its plots near their shape on a page, and no clash once scaled.
+    for target in _wider(width_in):
+        for t, text in texts:
+            t.set_text(text)
+        _scale_drawing(snap, 1.0)
+        snap.restore_geometry()
+        base = _fit(fig, target, w0, ratio, grid, max_steps)
+        last = target >= FALLBACK_IN
+        if not (last or (base.width <= target + 0.03 and _sane(fig, widths, target / natural, 0.8))):
+            continue
+        k = width_in / base.width
+        w = fig.get_size_inches()[0] * k
+        fig.set_size_inches(w, w * ratio, forward=False)
+        _scale_drawing(snap, k)
+        # No new layout: the axes positions, scaled with everything else, keep what fitted there (a
+        # layout run now would squeeze the axes around whatever is not scaled, such as a legend's keys).
+        box = content_bbox(fig)
+        if last or not clashes(fig):
+            return box, k
+    raise AssertionError("unreachable: the last width tried is a page")
 
 
 def _fit(fig, width_in, w0, ratio, grid, max_steps) -> Bbox:

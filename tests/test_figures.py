@@ -228,6 +228,9 @@ def test_a_column_export_that_would_clash_is_scaled_as_a_whole_and_the_figure_pu
     figures.save_figure(fig, "99_test", sources=["troops-S01"], presentation=pres)
     info = json.loads((tmp_path / "99_test.en.json").read_text())
     assert info["clashes"] == [] and info["text_scale"] < 1
+    # Laid out at the narrowest width that works (here the first one tried, a quarter of the way to a
+    # page), not at a page: its text is scaled down less than to the 49% a page layout would give.
+    assert info["text_scale"] > 0.75
     assert info["width_mm"] == pytest.approx(85, abs=1.0)
     tick = axes[0, 0].xaxis.get_major_ticks()[0]
     assert (line.get_linewidth(), line.get_markersize(), tick.tick1line.get_markersize()) == drawn
@@ -379,3 +382,45 @@ def test_a_caption_under_a_panel_is_wrapped_to_its_panel_at_the_width_asked(tmp_
     assert json.loads((tmp_path / "99_test.en.json").read_text())["clashes"] == []
     assert caption.get_text() == said  # an export leaves the notebook's figure as drawn
     plt.close(fig)
+
+
+def test_labels_side_by_side_need_a_space_but_lines_of_one_label_may_touch():
+    """Claim IDs in neighbouring boxes ran together ('C01C04') in an 85 mm 05_verdicts; a name and its
+    detail line stacked as two texts (06_exercise_timeline) touch by design."""
+    from japan_taiwan_evidence import layout
+
+    fig, ax = plt.subplots(figsize=(4, 2))
+    ax.set_xlim(0, 1)
+    first = ax.text(0.2, 0.5, "C01", ha="left", va="center", fontsize=8)
+    fig.canvas.draw()
+    box = first.get_window_extent(fig.canvas.get_renderer())
+    right = ax.transData.inverted().transform((box.x1, box.y0))[0]
+    ax.text(right, 0.5, "C04", ha="left", va="center", fontsize=8)
+    fig.canvas.draw()
+    assert layout.clashes(fig) == ["the label 'C01' and the label 'C04' (no space between them)"]
+    fig, ax = plt.subplots(figsize=(4, 2))
+    ax.text(0.2, 0.5, "Joint Sword, 8-10 Apr 2023", va="bottom", fontsize=8, fontweight="bold")
+    ax.text(0.2, 0.5, "no zone coordinates found", va="top", fontsize=8)
+    fig.canvas.draw()
+    assert layout.clashes(fig) == []
+    plt.close("all")
+
+
+def test_a_maps_graticule_labels_run_together_are_a_clash():
+    """06_zone_maps laid out narrower read '118°E119°E120°E' under each map: graticule labels need a
+    space between them, as tick labels do."""
+    import cartopy.crs as ccrs
+
+    from japan_taiwan_evidence import layout, maps
+
+    def map_of_width(width_in):
+        fig = plt.figure(figsize=(width_in, width_in))
+        ax = fig.add_axes([0.15, 0.15, 0.8, 0.8], projection=ccrs.PlateCarree())
+        ax.set_extent((118, 126, 20.5, 27), crs=ccrs.PlateCarree())
+        maps.add_graticule(ax, step=1)
+        fig.canvas.draw()
+        return fig
+
+    assert "the label '119°E' and the label '121°E' (no space between them)" in layout.clashes(map_of_width(1.5))
+    assert layout.clashes(map_of_width(4.0)) == []
+    plt.close("all")
