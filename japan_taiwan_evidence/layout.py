@@ -194,24 +194,30 @@ def _titles(fig):
 
 
 def _fit_plot_texts(fig, renderer, originals: dict) -> bool:
-    """Wrap texts placed in a plot's own coordinates (a map's credit, a caption under a panel) that are
-    wider than the room the plot gives them; True if any changed. A plot narrows as the figure does
-    while its text keeps its size: without this, a caption under one panel runs into the next one's."""
+    """Wrap texts that run past their plot's frame; True if any changed: texts placed in the plot's own
+    coordinates (a map's credit, a caption under a panel), and a map's labels placed inside it (a zone's
+    label near the map's edge). A plot narrows as the figure does while its text keeps its size: without
+    this, a caption under one panel runs into the next one's, and a label off the map's edge."""
     changed = False
     for ax in fig.get_axes():
         if not ax.get_visible():
             continue
+        frame = ax.bbox
         for t in ax.texts:
-            if t.get_transform() is not ax.transAxes or not t.get_visible():
+            in_axes = t.get_transform() is ax.transAxes
+            if not t.get_visible() or not (in_axes or hasattr(ax, "projection")) or t.get_rotation():
                 continue
             text = originals.setdefault(id(t), t.get_text())
             if t.get_text() != text:
                 t.set_text(text)
-            x = t.get_position()[0]
+            box = t.get_window_extent(renderer)
             ha = t.get_horizontalalignment()
-            share = {"left": 1.0 - x, "right": x}.get(ha, 2 * min(x, 1.0 - x))
-            room = ax.bbox.width * share
-            if room <= 0 or t.get_window_extent(renderer).width <= room + 1.0:
+            # Where the text starts (left), ends (right) or is centred, and the room from there to the frame.
+            x = {"left": box.x0, "right": box.x1}.get(ha, (box.x0 + box.x1) / 2)
+            if not in_axes and not (frame.x0 <= x <= frame.x1 and frame.y0 <= (box.y0 + box.y1) / 2 <= frame.y1):
+                continue  # a map's label set outside the map on purpose
+            room = {"left": frame.x1 - x, "right": x - frame.x0}.get(ha, 2 * min(x - frame.x0, frame.x1 - x))
+            if room <= 0 or box.width <= room + 1.0:
                 continue
             # 3% to spare, as for titles; a boxed credit's padding fits in it.
             t.set_text(wrap_text(text, room * 0.97 / fig.dpi, t.get_fontproperties()))

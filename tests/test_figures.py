@@ -424,3 +424,26 @@ def test_a_maps_graticule_labels_run_together_are_a_clash():
     assert "the label '119°E' and the label '121°E' (no space between them)" in layout.clashes(map_of_width(1.5))
     assert layout.clashes(map_of_width(4.0)) == []
     plt.close("all")
+
+
+def test_a_maps_label_near_its_edge_is_wrapped_inside_the_frame():
+    """03_missile_map's 'Z4 / 5 MOD missiles, matched by direction' ran past the map's right edge: a
+    label placed on a map is wrapped to the room between it and the frame; one set outside is left."""
+    import cartopy.crs as ccrs
+
+    from japan_taiwan_evidence import layout
+
+    fig = plt.figure(figsize=(6, 5))
+    ax = fig.add_subplot(projection=ccrs.PlateCarree())
+    ax.set_extent((118, 126, 20.5, 27), crs=ccrs.PlateCarree())
+    said = "Z4\n5 MOD missiles, matched by direction"
+    inside = ax.text(123.6, 23.2, said, transform=ccrs.PlateCarree(), fontsize=8)
+    outside = ax.text(126.3, 23.2, "beside the map", transform=ccrs.PlateCarree(), fontsize=8)
+    snap = layout.Snapshot(fig)
+    layout.fit_width(fig, 5.0)
+    renderer = fig.canvas.get_renderer()
+    assert inside.get_text().count("\n") > 1 and inside.get_window_extent(renderer).x1 <= ax.bbox.x1
+    assert outside.get_text() == "beside the map"
+    snap.restore()
+    assert inside.get_text() == said
+    plt.close(fig)
