@@ -31,7 +31,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from . import files, footers, i18n, layout, paths, scaling
+from . import clashes, files, footers, i18n, layout, paths, scaling
 from . import params as _params
 from . import sources as _sources
 
@@ -312,7 +312,7 @@ def _render(fig, name, lang, pres, cited, note, attribution, credit_on_map, map_
         counts = footers.draw_footer(fig, snap, name, lang, parts, credit, box, width_in - 2 * layout.PAD_IN,
                               data_dir)
         full = layout.content_bbox(fig)
-        clash = layout.clashes(fig)
+        clash = clashes.find(fig)
         if clash and pres.is_default():  # what figures/ publishes must be readable; an export says so
             raise LayoutError(f"figure {name}: " + "; ".join(clash) + " are drawn over each other. "
                               "Move or shorten one of them in the notebook (figures/ is left as it was).")

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import re
 import warnings
-from itertools import pairwise
 
 from matplotlib.layout_engine import PlaceHolderLayoutEngine, TightLayoutEngine
 from matplotlib.text import Text
 from matplotlib.textpath import text_to_path
 from matplotlib.transforms import Bbox
 
-from . import scaling
+from . import clashes, scaling
 
 __all__ = ["PAD_IN", "Snapshot", "content_bbox", "fit_width", "is_grid", "text_width_in", "wrap_text"]
 
@@ -212,17 +211,31 @@ def _fit_plot_texts(fig, renderer, originals: dict) -> bool:
                 t.set_text(text)
             box = t.get_window_extent(renderer)
             ha = t.get_horizontalalignment()
-            # Where the text starts (left), ends (right) or is centred, and the room from there to the frame.
-            x = {"left": box.x0, "right": box.x1}.get(ha, (box.x0 + box.x1) / 2)
+            x = _anchor(box, ha)
             if not in_axes and not (frame.x0 <= x <= frame.x1 and frame.y0 <= (box.y0 + box.y1) / 2 <= frame.y1):
                 continue  # a map's label set outside the map on purpose
-            room = {"left": frame.x1 - x, "right": x - frame.x0}.get(ha, 2 * min(x - frame.x0, frame.x1 - x))
+            room = _room(box, ha, frame.x0, frame.x1)
             if room <= 0 or box.width <= room + 1.0:
                 continue
-            # 3% to spare, as for titles; a boxed credit's padding fits in it.
-            t.set_text(wrap_text(text, room * 0.97 / fig.dpi, t.get_fontproperties()))
+            _wrap(t, text, room, fig.dpi)  # a boxed credit's padding fits in the 3% to spare
             changed = True
     return changed
+
+
+def _anchor(box: Bbox, ha: str) -> float:
+    """Where a text is anchored across: its start (left), end (right) or centre."""
+    return {"left": box.x0, "right": box.x1}.get(ha, (box.x0 + box.x1) / 2)
+
+
+def _room(box: Bbox, ha: str, x0: float, x1: float) -> float:
+    """The width a text aligned `ha` has between x0 and x1 from where it is anchored (display units)."""
+    at = min(max(_anchor(box, ha), x0), x1)
+    return {"left": x1 - at, "right": at - x0}.get(ha, 2 * min(at - x0, x1 - at))
+
+
+def _wrap(t: Text, text: str, room: float, dpi: float) -> None:
+    # 3% to spare: small text drawn at screen resolution runs a little wider than its outlines.
+    t.set_text(wrap_text(text, room * 0.97 / dpi, t.get_fontproperties()))
 
 
 def _fit_titles(fig, renderer, originals: dict) -> bool:
@@ -238,133 +251,9 @@ def _fit_titles(fig, renderer, originals: dict) -> bool:
         ha = t.get_horizontalalignment()
         if box.x0 >= -margin and box.x1 <= fig_w + margin:
             continue
-        if ha == "left":
-            room = fig_w - max(box.x0, 0) - margin
-        elif ha == "right":
-            room = min(box.x1, fig_w) - margin
-        else:
-            mid = (box.x0 + box.x1) / 2
-            room = 2 * min(mid, fig_w - mid) - margin
-        # 3% to spare: small text drawn at screen resolution runs a little wider than its outlines.
-        t.set_text(wrap_text(text, max(room, fig_w * 0.3) * 0.97 / fig.dpi, t.get_fontproperties()))
+        _wrap(t, text, max(_room(box, ha, 0.0, fig_w) - margin, fig_w * 0.3), fig.dpi)
         changed = True
     return changed
-
-
-OVERLAP_IN = 0.02  # labels may touch; overlapping by more than this, across and down, is a clash
-TICK_GAP_EM = 0.25  # neighbouring tick labels need about a space between them ('1950 1960', not '19501960')
-
-
-def _furniture(fig) -> list[tuple[str, object]]:
-    """The figure's titles, axis labels, figure texts (footer included) and legends, each once, named."""
-    items, seen = [], set()
-
-    def add(label, artist):
-        if id(artist) not in seen and artist.get_visible():
-            seen.add(id(artist))
-            items.append((label, artist))
-    if fig._suptitle is not None and fig._suptitle.get_text():
-        add(f"the title {fig._suptitle.get_text()!r}", fig._suptitle)
-    for ax in fig.get_axes():
-        for t in (ax.title, ax._left_title, ax._right_title):
-            if t.get_text():
-                add(f"the title {t.get_text()!r}", t)
-        for axis in (ax.xaxis, ax.yaxis):
-            if axis.label.get_text() and axis.get_visible():
-                add(f"the axis label {axis.label.get_text()!r}", axis.label)
-        if ax.get_legend() is not None:
-            add("a legend", ax.get_legend())
-    for t in fig.texts:
-        if t.get_text():
-            add("the footer" if getattr(t, "_jte_footer", False) else f"the text {t.get_text()!r}", t)
-    for leg in fig.legends:
-        add("a legend", leg)
-    return items
-
-
-def clashes(fig) -> list[str]:
-    """Text drawn over other text, in words (empty: none): titles, axis labels, figure texts (footer
-    included), legends and the labels inside each plot, compared with each other; a figure text (a
-    subtitle) lying on a plot; and neighbouring tick labels of one axis closer than a space
-    ('20152016')."""
-    renderer = fig.canvas.get_renderer()
-    tol = OVERLAP_IN * fig.dpi
-    boxes = [(label, a.get_window_extent(renderer)) for label, a in _furniture(fig)]
-    out = [f"{_short(la)} and {_short(lb)}" for i, (la, a) in enumerate(boxes) for lb, b in boxes[i + 1:]
-           if _overlap(a, b) > tol]
-    # A label inside a plot may not lie on another label (of any plot), nor on the figure's furniture.
-    labels = [t for ax in fig.get_axes() for t in _labels(ax)]
-    inner = [(f"the label {t.get_text()!r}", t.get_window_extent(renderer)) for t in labels]
-    out += [f"{_short(la)} and {_short(lb)}" for i, (la, a) in enumerate(inner)
-            for lb, b in inner[i + 1:] + boxes if _overlap(a, b) > tol]
-    # Two labels side by side on one line need about a space between them, as tick labels do (claim
-    # IDs in neighbouring boxes read 'C01C04', a narrow map's graticule '121°E123°E'); lines stacked
-    # into one label may touch.
-    for i, (t, (la, a)) in enumerate(zip(labels, inner)):
-        gap = TICK_GAP_EM * t.get_fontsize() / 72 * fig.dpi
-        out += [f"{_short(la)} and {_short(lb)} (no space between them)" for lb, b in inner[i + 1:]
-                if _same_line(a, b) and -gap < _overlap(a, b) <= tol]
-    # A figure's own text (a subtitle) may not lie on a plot: axes are compared with the figure's texts.
-    texts = [(label, a.get_window_extent(renderer)) for label, a in _furniture(fig)
-             if a is fig._suptitle or a in fig.texts]
-    for i, ax in enumerate(a for a in fig.get_axes() if a.get_visible() and a.axison):
-        name = f"the plot {ax.get_title() or ax.get_title(loc='left') or i + 1!r}"
-        out += [f"{_short(label)} and {name}" for label, t in texts if _overlap(t, ax.bbox) > tol]
-    for name, labels in _tick_labels(fig):
-        ext = [(t.get_text(), t.get_window_extent(renderer), t.get_fontsize()) for t in labels]
-        out += [f"the {name} tick labels {ta!r} and {tb!r}" for (ta, a, size), (tb, b, _s) in pairwise(ext)
-                if _overlap(a, b) > -TICK_GAP_EM * size / 72 * fig.dpi]
-    return out
-
-
-def _labels(ax) -> list[Text]:
-    """The texts a plot draws inside or beside itself (ax.text, annotate, a map's graticule labels), as
-    drawn: visible, not empty, and not clipped away."""
-    if not ax.get_visible():
-        return []
-    out = []
-    graticule = [a for gl in scaling.gridliners(ax) if gl.get_visible() for a in gl.label_artists]
-    for t in graticule + ax.texts:
-        if not (t.get_visible() and t.get_text().strip()):
-            continue
-        clip = t.get_clip_box() if t.get_clip_on() else None
-        if clip is not None and _overlap(t.get_window_extent(), clip) <= 0:
-            continue
-        out.append(t)
-    return out
-
-
-def _same_line(a: Bbox, b: Bbox) -> bool:
-    """Side by side: the two boxes share at least half the height of the lower one."""
-    return min(a.y1, b.y1) - max(a.y0, b.y0) >= 0.5 * min(a.height, b.height)
-
-
-def _overlap(a: Bbox, b: Bbox) -> float:
-    """How far two boxes overlap in the lesser of the two directions (negative: apart)."""
-    return min(min(a.x1, b.x1) - max(a.x0, b.x0), min(a.y1, b.y1) - max(a.y0, b.y0))
-
-
-def _tick_labels(fig) -> list[tuple[str, list]]:
-    """('x' or 'y', the drawn tick labels of that axis in tick order) for each visible axis.
-
-    Only the ticks inside the view are drawn, which matplotlib's Axis._update_ticks returns; map axes
-    (cartopy) hide their tick labels and draw their own graticule labels, so they add nothing here."""
-    out = []
-    for ax in fig.get_axes():
-        if not (ax.get_visible() and ax.axison):
-            continue
-        for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
-            if not axis.get_visible():
-                continue
-            ticks = sorted((t for t in axis._update_ticks() if t.get_visible() and t.label1.get_visible()
-                            and t.label1.get_text().strip()), key=lambda t: t.get_loc())
-            if len(ticks) > 1:
-                out.append((name, [t.label1 for t in ticks]))
-    return out
-
-
-def _short(label: str) -> str:
-    return label if len(label) <= 70 else label[:67] + "...'"
 
 
 def content_bbox(fig) -> Bbox:
@@ -456,7 +345,7 @@ def fit_width(fig, width_in: float, start: float | None = None, snap: Snapshot |
     texts = [(t, t.get_text()) for t in fig.findobj(Text)]  # translated, not yet wrapped
     box = _fit(fig, width_in, start or w0, ratio, grid, max_steps)
     if snap is None or (box.width <= width_in + 0.03 and _sane(fig, widths, width_in / natural)
-                        and not clashes(fig)):
+                        and not clashes.find(fig)):
         return box, 1.0
     # The narrowest layout that works, so that the text is scaled down as little as it can be: a few
     # widths from the one asked up to a page (where every figure of the collection fits). A layout
@@ -477,7 +366,7 @@ def fit_width(fig, width_in: float, start: float | None = None, snap: Snapshot |
         # No new layout: the axes positions, scaled with everything else, keep what fitted there (a
         # layout run now would squeeze the axes around whatever is not scaled, such as a legend's keys).
         box = content_bbox(fig)
-        if last or not clashes(fig):
+        if last or not clashes.find(fig):
             return box, k
     raise AssertionError("unreachable: the last width tried is a page")
 

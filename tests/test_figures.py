@@ -12,7 +12,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from japan_taiwan_evidence import export, figures, paths  # noqa: E402
+from japan_taiwan_evidence import clashes, export, figures, paths  # noqa: E402
 
 
 def _draw():
@@ -172,7 +172,6 @@ def test_text_is_drawn_as_wide_as_the_layout_measures_it(dpi):
 
 def test_labels_drawn_over_each_other_stop_the_save_and_write_nothing(tmp_path):
     """A subtitle wrapped up into the title (02_host_map had one) is not published; an export says so."""
-    from japan_taiwan_evidence import layout
 
     def clashing():
         fig = _draw()
@@ -189,13 +188,12 @@ def test_labels_drawn_over_each_other_stop_the_save_and_write_nothing(tmp_path):
     info = json.loads((tmp_path / "report" / "99_test.en.json").read_text())
     assert len(info["clashes"]) == 1 and "drawn over each other" in export._progress_line(1, 1, info)
     fig = _draw()  # touching is not clashing: the default figure has none
-    assert layout.clashes(fig) == []
+    assert clashes.find(fig) == []
     plt.close("all")
 
 
 def test_tick_labels_run_together_are_a_clash(tmp_path):
     """Year labels that touch ('20152016') are not published: the message names the two labels."""
-    from japan_taiwan_evidence import layout
 
     fig, ax = plt.subplots()
     years = list(range(1950, 2026))
@@ -206,7 +204,7 @@ def test_tick_labels_run_together_are_a_clash(tmp_path):
     assert not list(tmp_path.iterdir())
     ax.set_xticks(years[::10])  # every tenth year has room
     fig.canvas.draw()
-    assert layout.clashes(fig) == []
+    assert clashes.find(fig) == []
     plt.close("all")
 
 
@@ -299,7 +297,6 @@ def test_scaling_a_drawing_takes_legends_and_hung_distances_along_and_puts_them_
 def test_a_subtitle_drawn_on_the_plot_is_a_clash(tmp_path):
     """A figure's own text may not lie on a plot (02_host_map's subtitle fell on the world map in a
     Chinese column export)."""
-    from japan_taiwan_evidence import layout
 
     fig = _draw()
     fig.text(0.5, 0.5, "23 countries and territories", ha="center")
@@ -308,7 +305,7 @@ def test_a_subtitle_drawn_on_the_plot_is_a_clash(tmp_path):
     assert not list(tmp_path.iterdir())
     fig = _draw()
     fig.canvas.draw()
-    assert layout.clashes(fig) == []
+    assert clashes.find(fig) == []
     plt.close("all")
 
 
@@ -328,8 +325,8 @@ def test_tick_labels_need_a_space_between_them(tmp_path):
         fig.canvas.draw()
         return fig
 
-    assert any("'1950' and '1960'" in c for c in layout.clashes(years_at(0.005)))
-    assert layout.clashes(years_at(0.08)) == []
+    assert any("'1950' and '1960'" in c for c in clashes.find(years_at(0.005)))
+    assert clashes.find(years_at(0.08)) == []
     plt.close("all")
 
 
@@ -337,7 +334,6 @@ def test_labels_inside_a_plot_drawn_over_each_other_or_over_its_legend_are_a_cla
     """Two months' value labels ran into each other in 06_after_takaichi, and a map's hidden scale bar
     lay under 04_us_installations_map's inset: text inside plots is compared too, with other plots'
     text and with the legends and titles."""
-    from japan_taiwan_evidence import layout
 
     fig = _draw()
     ax = fig.axes[0]
@@ -353,7 +349,7 @@ def test_labels_inside_a_plot_drawn_over_each_other_or_over_its_legend_are_a_cla
         leg.get_window_extent(fig.canvas.get_renderer()).get_points().mean(axis=0))
     fig.axes[0].text(x, y, "a label under the legend", ha="center", va="center")
     fig.canvas.draw()
-    assert layout.clashes(fig) == ["the label 'a label under the legend' and a legend"]
+    assert clashes.find(fig) == ["the label 'a label under the legend' and a legend"]
     plt.close("all")
 
 
@@ -373,7 +369,7 @@ def test_a_caption_under_a_panel_is_wrapped_to_its_panel_at_the_width_asked(tmp_
     snap = layout.Snapshot(fig)
     layout.fit_width(fig, 170 / 25.4 - 2 * layout.PAD_IN)
     caption = axes[0].texts[0]
-    assert "\n" in caption.get_text() and layout.clashes(fig) == []
+    assert "\n" in caption.get_text() and clashes.find(fig) == []
     renderer = fig.canvas.get_renderer()
     assert caption.get_window_extent(renderer).x1 <= axes[0].bbox.x1 + 1
     snap.restore()
@@ -387,7 +383,6 @@ def test_a_caption_under_a_panel_is_wrapped_to_its_panel_at_the_width_asked(tmp_
 def test_labels_side_by_side_need_a_space_but_lines_of_one_label_may_touch():
     """Claim IDs in neighbouring boxes ran together ('C01C04') in an 85 mm 05_verdicts; a name and its
     detail line stacked as two texts (06_exercise_timeline) touch by design."""
-    from japan_taiwan_evidence import layout
 
     fig, ax = plt.subplots(figsize=(4, 2))
     ax.set_xlim(0, 1)
@@ -397,12 +392,12 @@ def test_labels_side_by_side_need_a_space_but_lines_of_one_label_may_touch():
     right = ax.transData.inverted().transform((box.x1, box.y0))[0]
     ax.text(right, 0.5, "C04", ha="left", va="center", fontsize=8)
     fig.canvas.draw()
-    assert layout.clashes(fig) == ["the label 'C01' and the label 'C04' (no space between them)"]
+    assert clashes.find(fig) == ["the label 'C01' and the label 'C04' (no space between them)"]
     fig, ax = plt.subplots(figsize=(4, 2))
     ax.text(0.2, 0.5, "Joint Sword, 8-10 Apr 2023", va="bottom", fontsize=8, fontweight="bold")
     ax.text(0.2, 0.5, "no zone coordinates found", va="top", fontsize=8)
     fig.canvas.draw()
-    assert layout.clashes(fig) == []
+    assert clashes.find(fig) == []
     plt.close("all")
 
 
@@ -411,7 +406,7 @@ def test_a_maps_graticule_labels_run_together_are_a_clash():
     space between them, as tick labels do."""
     import cartopy.crs as ccrs
 
-    from japan_taiwan_evidence import layout, maps
+    from japan_taiwan_evidence import maps
 
     def map_of_width(width_in):
         fig = plt.figure(figsize=(width_in, width_in))
@@ -421,8 +416,8 @@ def test_a_maps_graticule_labels_run_together_are_a_clash():
         fig.canvas.draw()
         return fig
 
-    assert "the label '119°E' and the label '121°E' (no space between them)" in layout.clashes(map_of_width(1.5))
-    assert layout.clashes(map_of_width(4.0)) == []
+    assert "the label '119°E' and the label '121°E' (no space between them)" in clashes.find(map_of_width(1.5))
+    assert clashes.find(map_of_width(4.0)) == []
     plt.close("all")
 
 

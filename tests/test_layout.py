@@ -7,7 +7,7 @@ from japan_taiwan_evidence import paths
 
 PKG = paths.REPO / "japan_taiwan_evidence"
 CORE = {"paths", "files", "validate", "sources", "params", "verdicts", "figures", "geo", "basemap", "eez", "maps",
-        "i18n", "footers", "layout", "scaling"}
+        "i18n", "footers", "layout", "scaling", "clashes"}
 TOPICS = {"troops", "gctf", "missiles", "reach", "diplomacy", "since2022"}
 MAX_LINES = 520
 
