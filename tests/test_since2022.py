@@ -283,3 +283,34 @@ def test_claims_register_rows_keep_their_notebook():
     with open(paths.DATA / "claims.csv", encoding="utf-8", newline="") as fh:
         rows = [r for r in csv.DictReader(fh) if r["category"] == "forecast"]
     assert rows and all(r["notebook"] == "06_after_the_article" and r["claim_id"].startswith("F") for r in rows)
+
+
+def test_months_added_to_the_visitors_keep_their_value_labels_apart():
+    """06_after_takaichi: a user adding next month's JNTO figure put more months on the time axis and ran
+    the value labels together (make figures refused the figure), and the event labels into the key. The
+    value labels now take a month's width, and the key hangs under the time axis."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from japan_taiwan_evidence import clashes, layout
+    from japan_taiwan_evidence.since2022 import figures_islands
+
+    events = tables.load_events()
+    after = analysis.after_remark(events, tables.load_exercises())
+    after["label"] = after["event_id"].map(events.set_index("event_id")["label"]).fillna(after["what"])
+    remark = events.set_index("event_id").loc[analysis.REMARK_EVENT, "when"]
+    visitors = tables.load_visitors()
+    last = pd.Period(visitors["month"].max(), freq="M")
+    # Three further months as a user would add them (trial values, not evidence).
+    added = pd.DataFrame({"month": [str(last + i) for i in range(1, 4)], "visitors": [400000] * 3,
+                          "yoy_change_pct": [-12.5] * 3})
+    sizes = {}
+    for name, rows in (("today", visitors), ("three more", pd.concat([visitors, added], ignore_index=True))):
+        fig, _drawn = figures_islands.draw_after_remark(after, analysis.visitor_months(rows), remark)
+        layout.fit_width(fig, 170 / 25.4 - 2 * layout.PAD_IN)
+        assert clashes.find(fig) == [], name
+        sizes[name] = fig.axes[1].texts[0].get_fontsize()
+        plt.close(fig)
+    assert figures_islands.VALUE_MIN_PT <= sizes["three more"] < sizes["today"] <= figures_islands.VALUE_PT

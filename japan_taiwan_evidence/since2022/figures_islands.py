@@ -12,7 +12,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.transforms import blended_transform_factory
 
-from ..figures import PALETTE, layers
+from ..figures import PALETTE, layers, under_axes
 from ..layout import wrap_text
 from ..validate import split_ids
 from . import analysis
@@ -128,6 +128,25 @@ def draw_evacuation(summary: dict, plan_date: pd.Timestamp):
     return fig, summary["rows"]
 
 
+VALUE_PT, VALUE_MIN_PT = 6.5, 4.5  # the visitors' value labels: their size, and the least it may shrink to
+MONTH_SHARE = 0.75  # of a month's width at the drawn size: the page layout narrows the plot, and a gap
+
+
+def _fit_to_month(labels: list, ax, months: pd.Series) -> None:
+    """Set the value labels smaller when the widest is wider than its share of a month, so that a month
+    added to visitors.csv (the time axis then holds more of them) does not run neighbouring labels
+    together; never below VALUE_MIN_PT."""
+    if not labels:
+        return
+    renderer = ax.figure.canvas.get_renderer()
+    widest = max(t.get_window_extent(renderer).width for t in labels)
+    x0 = mdates.date2num(months.iloc[0])
+    month = ax.transData.transform((x0 + 30.44, 0))[0] - ax.transData.transform((x0, 0))[0]
+    size = min(VALUE_PT, max(VALUE_MIN_PT, VALUE_PT * MONTH_SHARE * month / widest))
+    for t in labels:
+        t.set_fontsize(size)
+
+
 def draw_after_remark(events: pd.DataFrame, months: pd.DataFrame, remark: pd.Timestamp):
     """Top: the remark, China's measures and PLA activity near Japan, dated. Bottom: mainland-Chinese
     visitors to Japan per month (JNTO estimates), months without a figure in the records named as such.
@@ -148,17 +167,21 @@ def draw_after_remark(events: pd.DataFrame, months: pd.DataFrame, remark: pd.Tim
                ((JAPAN_COLOUR, "Japan"), (TOPIC_COLOURS["takaichi_china"], "China's measures"),
                 (TOPIC_COLOURS["pla_near_japan"], "PLA activity near Japan"),
                 (TOPIC_COLOURS["pla_exercise"], "PLA exercise around Taiwan"))]
-    top.legend(handles=handles, loc="upper left", fontsize=7)
+    # The key hangs under the time axis, clear of the event labels, which reach further left as months
+    # are added to the visitors below.
+    bottom.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=4, fontsize=7,
+                  bbox_transform=under_axes(bottom, 0.5))
     top.set_title(f"After PM Takaichi's remark of {remark.day} {remark:%B %Y}", loc="left")
 
     mid = pd.to_datetime(months["month"]) + pd.Timedelta(days=14)
     have = months["sourced"].to_numpy()
     bottom.bar(mid[have], months.loc[have, "visitors"].astype(float), width=22, color=PALETTE["sky"])
+    values = []
     for x, r in zip(mid[have], months[have].itertuples()):
         # Three lines (count, change, 'y/y'), so that neighbouring months' labels stay within their bars.
         change = f"{r.yoy_change_pct:+.1f}".replace("-", "\u2212")  # a true minus sign, as on the axes
         label = f"{int(r.visitors):,}" + (f"\n{change}%\ny/y" if pd.notna(r.yoy_change_pct) else "")
-        bottom.text(x, r.visitors, label, ha="center", va="bottom", fontsize=6.5)
+        values.append(bottom.text(x, r.visitors, label, ha="center", va="bottom", fontsize=VALUE_PT))
     gap = mid[~have]
     if len(gap):
         first, last = months.loc[~have, "month"].iloc[0], months.loc[~have, "month"].iloc[-1]
@@ -176,6 +199,7 @@ def draw_after_remark(events: pd.DataFrame, months: pd.DataFrame, remark: pd.Tim
     bottom.xaxis.set_major_locator(mdates.MonthLocator(bymonth=[1, 4, 7, 10]))
     bottom.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
     fig.tight_layout()
+    _fit_to_month(values, bottom, mid)
     data = layers(event=events[["when", "topic", "kind", "label", "source_id"]],
                   visitors=months.loc[have, ["month", "visitors", "qualifier", "yoy_change_pct", "flags", "source_id"]])
     return fig, data
