@@ -153,6 +153,9 @@ class Presentation:
     export_dir: str | None = None  # files go to <export_dir>/<lang>/ instead of figures/
     missing: str | None = None  # list labels without translation in this file instead of failing
     report_dir: str | None = None  # one small JSON per figure written, for the exporter's progress
+    # False: lay out, footer and clash check as usual, but write no file (strict nbval compares the
+    # notebooks' outputs only, so encoding images it would throw away is wasted work).
+    write: bool = True
 
     def __post_init__(self):
         object.__setattr__(self, "langs", tuple(self.langs))
@@ -193,7 +196,7 @@ class Presentation:
 
     def is_default(self) -> bool:
         """True when it draws what figures/ holds (which figures, and where reports go, aside)."""
-        keep = {"figures": None, "missing": None, "report_dir": None}
+        keep = {"figures": None, "missing": None, "report_dir": None, "write": True}
         return Presentation(**{**asdict(self), **keep}) == Presentation()
 
 
@@ -328,7 +331,7 @@ def _render(fig, name, lang, pres, cited, note, attribution, credit_on_map, map_
         # notebook's tight_layout() leaves behind as a placeholder.
         engine, fig._layout_engine = fig._layout_engine, None
         try:
-            for fmt in pres.formats:
+            for fmt in pres.formats if pres.write else ():
                 buf = io.BytesIO()
                 fig.savefig(buf, format=fmt, dpi=pres.dpi, metadata=_METADATA[fmt], bbox_inches=bbox,
                             facecolor="white")
@@ -364,7 +367,7 @@ def save_figure(fig, name: str, sources=(), caption: str = "", attribution: str 
     definitions). Unknown IDs raise KeyError. attribution: the map credit (shown once: not repeated
     when the map already carries it). note: a line such as 'Hollow markers are floors ("over N")'.
     presentation: how to write it (default: from JTE_PRESENTATION, else the committed figures).
-    Returns the written paths, relative to the repository.
+    Returns the written paths, relative to the repository (none if the presentation writes nothing).
     """
     _check_name(name)
     pres = presentation or Presentation.from_env()
@@ -390,6 +393,8 @@ def save_figure(fig, name: str, sources=(), caption: str = "", attribution: str 
         blobs, info, start = _render(fig, name, lang, pres, cited, note, attribution, credit_on_map,
                                      map_credit, data_dir, on_missing, start)
         out = output_dir(lang, pres, figures_dir)
+        if not pres.write:
+            continue
         # One writer of a folder at a time (a build, or a notebook run in JupyterLab); each file atomic.
         with files.build_lock(_lock_for(out), wait_s=LOCK_WAIT_S, what="another run"):
             for fmt, blob in blobs.items():
@@ -403,14 +408,16 @@ def save_figure(fig, name: str, sources=(), caption: str = "", attribution: str 
     else:
         fig.set_dpi(dpi)  # the notebook shows the figure as saved (footer included), at screen size
         out = output_dir("en", pres, figures_dir)
-        with files.build_lock(_lock_for(out), wait_s=LOCK_WAIT_S, what="another run"):
-            if data is not None:
-                written.append(files.write_text(out / "data" / f"{name}.csv", _data_csv(data)))
-            _record(out / "index.csv", name, caption, [sid for sid, _r, _n in cited])
+        if pres.write:
+            with files.build_lock(_lock_for(out), wait_s=LOCK_WAIT_S, what="another run"):
+                if data is not None:
+                    written.append(files.write_text(out / "data" / f"{name}.csv", _data_csv(data)))
+                _record(out / "index.csv", name, caption, [sid for sid, _r, _n in cited])
         extra = f", {name}.sources.csv" + (f", data/{name}.csv" if data is not None else "")
         # A build stages figures elsewhere (JTE_FIGURES_DIR) and publishes them into figures/ afterwards.
         shown = "figures" if out.resolve() == paths.FIGURES.resolve() else paths.relative(out)
-        print(f"saved {shown}/{name}.{{{','.join(pres.formats)}}}{extra}")
+        # Unwritten, the line says so (tests/nbval_sanitize.cfg reads "checked" as "saved").
+        print(f"{'saved' if pres.write else 'checked'} {shown}/{name}.{{{','.join(pres.formats)}}}{extra}")
     if missing:
         with open(pres.missing, "a", encoding="utf-8") as fh:
             fh.writelines(f"{name}\t{label}\n" for label in sorted(missing))

