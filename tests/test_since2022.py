@@ -285,6 +285,16 @@ def test_claims_register_rows_keep_their_notebook():
     assert rows and all(r["notebook"] == "06_after_the_article" and r["claim_id"].startswith("F") for r in rows)
 
 
+def test_the_after_remark_rows_carry_the_label_the_timeline_prints():
+    events = tables.load_events()
+    after = analysis.after_remark(events, tables.load_exercises())
+    own = after[after["topic"] != "pla_exercise"]
+    drills = after[after["topic"] == "pla_exercise"]
+    assert len(own) and len(drills)
+    assert list(own["label"]) == list(own["event_id"].map(events.set_index("event_id")["label"]))
+    assert list(drills["label"]) == list(drills["what"]) and all(drills["label"].str.startswith("PLA exercise"))
+
+
 def test_months_added_to_the_visitors_keep_their_value_labels_apart():
     """06_after_takaichi: a user adding next month's JNTO figure put more months on the time axis and ran
     the value labels together (make figures refused the figure), and the event labels into the key. The
@@ -299,7 +309,6 @@ def test_months_added_to_the_visitors_keep_their_value_labels_apart():
 
     events = tables.load_events()
     after = analysis.after_remark(events, tables.load_exercises())
-    after["label"] = after["event_id"].map(events.set_index("event_id")["label"]).fillna(after["what"])
     remark = events.set_index("event_id").loc[analysis.REMARK_EVENT, "when"]
     visitors = tables.load_visitors()
     last = pd.Period(visitors["month"].max(), freq="M")

@@ -242,13 +242,15 @@ def visitor_months(visitors: pd.DataFrame) -> pd.DataFrame:
 
 def after_remark(events: pd.DataFrame, exercises: pd.DataFrame) -> pd.DataFrame:
     """China's measures and the PLA's activity near Japan from PM Takaichi's remark on, with any named
-    exercise that began in the same span, dated for a timeline."""
+    exercise that began in the same span, dated for a timeline. `label` is what the timeline prints: an
+    event's short label, or for an exercise its description."""
     remark = events.set_index("event_id").loc[REMARK_EVENT, "when"]
     sel = events[(events["topic"] == "takaichi_china")
                  | ((events["topic"] == "pla_near_japan") & (events["when"] >= remark))]
-    sel = sel[["event_id", "when", "topic", "kind", "what", "source_id"]]
+    sel = sel[["event_id", "when", "topic", "kind", "what", "label", "source_id"]]
     ex = exercises[pd.to_datetime(exercises["start_date"]) >= remark]
+    what = "PLA exercise " + ex["name"] + " begins"
     ex_rows = pd.DataFrame({"event_id": ex["exercise_id"], "when": pd.to_datetime(ex["start_date"]),
-                            "topic": "pla_exercise", "kind": "exercise",
-                            "what": "PLA exercise " + ex["name"] + " begins", "source_id": ex["source_id"]})
+                            "topic": "pla_exercise", "kind": "exercise", "what": what, "label": what,
+                            "source_id": ex["source_id"]})
     return pd.concat([sel, ex_rows], ignore_index=True).sort_values(["when", "event_id"]).reset_index(drop=True)
