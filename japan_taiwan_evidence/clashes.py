@@ -2,15 +2,17 @@
 export names ("drawn over each other: ...").
 
 Compared: the figure's furniture (titles, axis labels, figure texts with the footer, legends), the labels
-inside its plots (ax.text, annotate, scale bars, credits, a map's graticule labels), a figure text lying
-on a plot, and neighbouring tick labels or labels side by side with less than about a space between them.
+inside its plots (ax.text, annotate, scale bars, credits, a map's graticule labels) and the lines that
+lead from a label to its point, a figure text lying on a plot, and neighbouring tick labels or labels side
+by side with less than about a space between them.
 """
 
 from __future__ import annotations
 
 from itertools import pairwise
 
-from matplotlib.text import Text
+from matplotlib.path import Path
+from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox
 
 from . import scaling
@@ -60,9 +62,16 @@ def find(fig) -> list[str]:
            if _overlap(a, b) > tol]
     # A label inside a plot may not lie on another label (of any plot), nor on the figure's furniture.
     labels = [t for ax in fig.get_axes() for t in _labels(ax)]
-    inner = [(f"the label {t.get_text()!r}", t.get_window_extent(renderer)) for t in labels]
+    inner = [(f"the label {t.get_text()!r}", _text_box(t, renderer)) for t in labels]
     out += [f"{_short(la)} and {_short(lb)}" for i, (la, a) in enumerate(inner)
             for lb, b in inner[i + 1:] + boxes if _overlap(a, b) > tol]
+    # A label's leader line may not cross another label (its own box would take in the whole rectangle
+    # the line spans, and a slanted line crosses little of it).
+    for t, (la, _a) in zip(labels, inner):
+        line = _leader(t)
+        if line is not None:
+            out += [f"the line of {_short(la)} and {_short(lb)}" for lb, b in inner + boxes
+                    if lb != la and line.intersects_bbox(_shrunk(b, tol), filled=False)]
     # Two labels side by side on one line need about a space between them, as tick labels do (claim
     # IDs in neighbouring boxes read 'C01C04', a narrow map's graticule '121°E123°E'); lines stacked
     # into one label may touch.
@@ -98,6 +107,25 @@ def _labels(ax) -> list[Text]:
             continue
         out.append(t)
     return out
+
+
+def _text_box(t: Text, renderer) -> Bbox:
+    """The box of a label's text alone: an annotation's own extent also holds its leader line."""
+    box = t.get_window_extent(renderer)  # an annotation places its text and line here
+    return Text.get_window_extent(t, renderer) if isinstance(t, Annotation) else box
+
+
+def _leader(t: Text) -> Path | None:
+    """An annotation's drawn line (its arrow), in display coordinates; None if it has none."""
+    arrow = getattr(t, "arrow_patch", None)
+    if not isinstance(t, Annotation) or arrow is None or not arrow.get_visible():
+        return None
+    return arrow.get_transform().transform_path(arrow.get_path())
+
+
+def _shrunk(b: Bbox, by: float) -> Bbox:
+    """A box made smaller on each side (a line grazing a label's corner is not a clash)."""
+    return Bbox.from_extents(b.x0 + by, b.y0 + by, max(b.x1 - by, b.x0 + by), max(b.y1 - by, b.y0 + by))
 
 
 def _same_line(a: Bbox, b: Bbox) -> bool:

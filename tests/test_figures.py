@@ -403,6 +403,24 @@ def test_a_caption_under_a_panel_is_wrapped_to_its_panel_at_the_width_asked(tmp_
     plt.close(fig)
 
 
+def test_a_leader_line_is_compared_as_a_line_not_as_the_box_it_spans():
+    """06_scrambles in Japanese and Chinese: the record's label lay inside the box of the latest year's
+    label and its long slanted line, though nothing was drawn over it. A label's line is compared as a
+    line; a line through another label is a clash."""
+    fig, ax = plt.subplots()
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10)
+    ax.annotate("latest year", xy=(9.5, 1), xytext=(9.8, 9.5), ha="right", va="top",
+                arrowprops={"arrowstyle": "-", "relpos": (1.0, 0.0)})
+    ax.text(5, 5, "the record", ha="center")  # inside the rectangle the line spans, away from the line
+    fig.canvas.draw()
+    assert clashes.find(fig) == []
+    ax.text(9.6, 5, "crossed", ha="center")  # the line runs through this one
+    fig.canvas.draw()
+    assert clashes.find(fig) == ["the line of the label 'latest year' and the label 'crossed'"]
+    plt.close(fig)
+
+
 def test_labels_side_by_side_need_a_space_but_lines_of_one_label_may_touch():
     """Claim IDs in neighbouring boxes ran together ('C01C04') in an 85 mm 05_verdicts; a name and its
     detail line stacked as two texts (06_exercise_timeline) touch by design."""

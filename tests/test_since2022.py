@@ -4,17 +4,16 @@ and every forecast verdict follows the data."""
 
 import csv
 import re
+from itertools import pairwise
 
 import pandas as pd
 import pytest
+from conftest import edit_cell, find_row, read_rows, write_rows
 
 from japan_taiwan_evidence import diplomacy, ledger, missiles, paths, validate, verdicts
 from japan_taiwan_evidence.since2022 import analysis, tables
 from japan_taiwan_evidence.since2022 import claims as forecasts
 from japan_taiwan_evidence.validate import DataError
-
-from conftest import edit_cell, find_row, read_rows, write_rows
-
 
 # --- loaders reject bad rows, naming file, row and column -------------------------------------------
 
@@ -167,12 +166,43 @@ def test_the_unit_timeline_keeps_its_time_axis_readable():
         assert ax.bbox.width >= fig.bbox.width / 5
         years = sorted((t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()),
                        key=lambda b: b.x0)
-        assert len(years) >= 3 and all(a.x1 < b.x0 for a, b in zip(years, years[1:]))
+        assert len(years) >= 3 and all(a.x1 < b.x0 for a, b in pairwise(years))
     finally:
         plt.close(fig)
 
 
 # --- the official series -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("from_fy", [None, 1995, 2010])
+def test_the_scramble_chart_hides_no_year_behind_its_key_or_labels(from_fy):
+    """06_scrambles' key sat over the bars of the 1960s to the 1980s and its latest-year label over the
+    bars before it; with SCRAMBLES_FROM_FY=2010 (no range-only years) the chart did not draw at all."""
+    import matplotlib.pyplot as plt
+    from matplotlib.text import Text
+
+    from japan_taiwan_evidence import clashes, figures, layout
+    from japan_taiwan_evidence.since2022 import figures_series
+
+    scr = tables.load_scrambles()
+    if from_fy is not None:  # as notebook 06 applies its parameter
+        scr = scr[scr["fiscal_year"] >= from_fy].reset_index(drop=True)
+    fig, drawn = figures_series.draw_scrambles(scr, analysis.scramble_summary(scr))
+    try:
+        layout.fit_width(fig, figures.DEFAULT_WIDTH_MM / 25.4 - 2 * layout.PAD_IN)  # as save_figure does
+        assert clashes.find(fig) == []
+        renderer = fig.canvas.get_renderer()
+        ax = fig.axes[0]
+        bars = [b.get_window_extent(renderer) for b in ax.patches if b.get_height() > 0]
+        assert len(bars) == len(scr) == len(drawn)
+        # The labels' text (an annotation's own extent includes its leader line, which may cross bars).
+        covers = [ax.get_legend().get_window_extent(renderer)] + [Text.get_window_extent(t, renderer)
+                                                                  for t in ax.texts]
+        assert not [(c, b) for c in covers for b in bars if c.overlaps(b)]
+        ranged = [t.get_text() for t in ax.get_legend().get_texts() if "only a range" in t.get_text()]
+        assert len(ranged) == int(scr["china_max"].notna().any())  # the key names only what is drawn
+    finally:
+        plt.close(fig)
+
 
 def test_scramble_peak_follows_the_data(data_copy):
     path = data_copy / "pressure/scrambles.csv"

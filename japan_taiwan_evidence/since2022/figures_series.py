@@ -28,52 +28,85 @@ def _flagged(df: pd.DataFrame, flag: str) -> pd.Series:
     return df["flags"].map(lambda f: flag in split_ids(f))
 
 
+# Half the width of a short label over the chart in its widest language (Japanese, 6.5 pt), and the
+# plot's width in the 7.5 in figure: how many fiscal years either side of its anchor the label covers
+# (about 6 on the full axis, 3 from FY1995), whose bars and lines decide how high it sits.
+LABEL_HALF_IN = 0.6
+PLOT_IN = 6.3
+
+
+def _top_near(scr: pd.DataFrame, fy: pd.Series, lo: float, hi: float) -> float:
+    """The highest total, China or Russia value drawn for fiscal years lo..hi (0 if none)."""
+    near = scr[(fy >= lo) & (fy <= hi)][["total", "china", "russia"]].astype(float)
+    top = near.max().max()
+    return 0.0 if pd.isna(top) else float(top)
+
+
 def draw_scrambles(scr: pd.DataFrame, summary: dict):
     """Total scrambles (bars) and those against Chinese and Russian aircraft (lines) by fiscal year.
-    Hollow markers: unofficial or derived values; a bracket: a range only; breaks: no figure."""
-    fig, ax = plt.subplots(figsize=(7.5, 4.0))
+    Hollow markers: unofficial or derived values; a bracket: a range only; breaks: no figure. Labels sit
+    above the bars and lines near them, and the key hangs under the axis, so neither hides a year."""
+    fig, ax = plt.subplots(figsize=(7.5, 4.6))
     fy = scr["fiscal_year"].astype(int)
     part = _flagged(scr, "partial_year")
     ax.bar(fy[~part], scr.loc[~part, "total"].astype(float), width=0.8, color="#CFCFCF",
            label="all scrambles (total)", zorder=2)
-    ax.bar(fy[part], scr.loc[part, "total"].astype(float), width=0.8, facecolor="white", edgecolor="#999999",
-           hatch="////", label="total of a partial first year", zorder=2)
+    if part.any():
+        ax.bar(fy[part], scr.loc[part, "total"].astype(float), width=0.8, facecolor="white", edgecolor="#999999",
+               hatch="////", label="total of a partial first year", zorder=2)
+    any_shaky = False
     for col, label in (("china", "against Chinese aircraft"), ("russia", "against Russian aircraft")):
         values = scr[col].astype(float)  # NaN where no figure: the line breaks
         first = values.first_valid_index()
         ax.plot(fy.loc[first:], values.loc[first:], color=COUNTRY_COLOURS[col], lw=1.5, label=label, zorder=4)
         shaky = _flagged(scr, f"{col}_unofficial") | _flagged(scr, f"{col}_derived")
+        any_shaky |= bool(shaky.any())
         ax.plot(fy[shaky], values[shaky], marker="o", linestyle="none", markerfacecolor="white",
                 markeredgecolor=COUNTRY_COLOURS[col], markersize=4.5, zorder=5)
+    peak_fy, peak = summary["peak_total_fy"], summary["peak_total"]
+    # Room above the record for two rows of labels: the record's, and over it the latest year's in the
+    # top right corner (translated, the two run side by side into each other).
+    top = peak * 1.32
     rng = scr[scr["china_max"].notna()]
-    ax.errorbar(rng["fiscal_year"].astype(int), rng["china_max"].astype(float) / 2,
-                yerr=rng["china_max"].astype(float) / 2, fmt="none", ecolor=COUNTRY_COLOURS["china"], capsize=2,
-                lw=1, zorder=5)
     if len(rng):
-        ax.annotate(f"China 0–{int(rng['china_max'].max())} a year", xy=(rng["fiscal_year"].mean(), rng["china_max"].max()),
-                    xytext=(0, 14), textcoords="offset points", ha="center", fontsize=6.5,
+        ax.errorbar(rng["fiscal_year"].astype(int), rng["china_max"].astype(float) / 2,
+                    yerr=rng["china_max"].astype(float) / 2, fmt="none", ecolor=COUNTRY_COLOURS["china"], capsize=2,
+                    lw=1, zorder=5)
+        at = float(rng["fiscal_year"].mean())
+        half = LABEL_HALF_IN / PLOT_IN * (fy.max() - fy.min() + 2)
+        over = _top_near(scr, fy, at - half, at + half)
+        ax.annotate(f"China 0–{int(rng['china_max'].max())} a year", xy=(at, rng["china_max"].max()),
+                    xytext=(at, over + 0.04 * top), ha="center", va="bottom", fontsize=6.5,
                     color=COUNTRY_COLOURS["china"], path_effects=HALO,
                     arrowprops={"arrowstyle": "-", "lw": 0.5, "color": COUNTRY_COLOURS["china"]})
-    peak_fy, peak = summary["peak_total_fy"], summary["peak_total"]
     ax.annotate(f"FY{peak_fy}: {peak:,} in all,\n{summary['peak_china']:,} against Chinese aircraft"
                 if summary["peak_china_fy"] == peak_fy else f"FY{peak_fy}: {peak:,}",
                 xy=(peak_fy, peak), xytext=(-12, 4), textcoords="offset points", ha="right", va="bottom",
                 fontsize=7.5, arrowprops={"arrowstyle": "-", "lw": 0.6})
+    # The latest year's label sits in the top right corner, above every year but the record (whose label
+    # ends left of the record's bar), with its line straight down to the last bar.
     latest = summary["latest_fy"]
-    ax.annotate(f"FY{latest}: {summary['latest_total']:,}\n(China {summary['latest_china']:,})",
-                xy=(latest, summary["latest_total"]), xytext=(0, 22), textcoords="offset points", ha="center",
-                va="bottom", fontsize=7.5, arrowprops={"arrowstyle": "-", "lw": 0.6})
+    if latest != peak_fy:
+        ax.annotate(f"FY{latest}: {summary['latest_total']:,}\n(China {summary['latest_china']:,})",
+                    xy=(latest, summary["latest_total"]), xytext=(1.0, 0.99), textcoords="axes fraction",
+                    ha="right", va="top", fontsize=7.5,
+                    arrowprops={"arrowstyle": "-", "lw": 0.6, "relpos": (1.0, 0.0)})
     ax.set_xlim(fy.min() - 1, fy.max() + 1)
-    ax.set_ylim(0, peak * 1.18)
+    ax.set_ylim(0, top)
     ax.set_xlabel("Japanese fiscal year (April to March: FY2025 = April 2025 to March 2026)")
     ax.set_ylabel("Scrambles per fiscal year")
     ax.grid(axis="x", visible=False)
     handles, _ = ax.get_legend_handles_labels()
-    handles += [Line2D([], [], marker="o", linestyle="none", markerfacecolor="white", markeredgecolor="#555555",
-                       markersize=4.5, label="unofficial (before FY2001) or derived value"),
-                Line2D([], [], marker="_", color=COUNTRY_COLOURS["china"], linestyle="none", markersize=8,
-                       label=f"China: only a range (0 to {int(rng['china_max'].max())}) stated")]
-    ax.legend(handles=handles, loc="upper left", fontsize=7, ncol=1)
+    if any_shaky:
+        handles.append(Line2D([], [], marker="o", linestyle="none", markerfacecolor="white",
+                              markeredgecolor="#555555", markersize=4.5,
+                              label="unofficial (before FY2001) or derived value"))
+    if len(rng):
+        handles.append(Line2D([], [], marker="_", color=COUNTRY_COLOURS["china"], linestyle="none", markersize=8,
+                              label=f"China: only a range (0 to {int(rng['china_max'].max())}) stated"))
+    # Hung under the axis: inside, the key hid the bars of the 1960s to the 1980s.
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=7,
+              bbox_transform=figures.under_axes(ax, 0.5))
     ax.set_title(f"ASDF scrambles, FY{summary['first_fy']}–FY{latest}")
     return fig, scr[["fiscal_year", "total", "china", "china_max", "russia", "flags", "source_id"]].reset_index(drop=True)
 
