@@ -3,14 +3,16 @@ export names ("drawn over each other: ...").
 
 Compared: the figure's furniture (titles, axis labels, figure texts with the footer, legends), the labels
 inside its plots (ax.text, annotate, scale bars, credits, a map's graticule labels) and the lines that
-lead from a label to its point, a figure text lying on a plot, and neighbouring tick labels or labels side
-by side with less than about a space between them.
+lead from a label to its point, a figure text lying on a plot, a legend lying on a chart's bars, lines or
+markers, and neighbouring tick labels or labels side by side with less than about a space between them.
 """
 
 from __future__ import annotations
 
 from itertools import pairwise
 
+from matplotlib.collections import PathCollection
+from matplotlib.patches import Rectangle
 from matplotlib.path import Path
 from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox
@@ -85,6 +87,7 @@ def find(fig) -> list[str]:
     for i, ax in enumerate(a for a in fig.get_axes() if a.get_visible() and a.axison):
         name = f"the plot {ax.get_title() or ax.get_title(loc='left') or i + 1!r}"
         out += [f"{_short(label)} and {name}" for label, t in texts if _overlap(t, ax.bbox) > tol]
+    out += _legends_over_data(fig, renderer, tol)
     for name, labels in _tick_labels(fig):
         ext = [(t.get_text(), t.get_window_extent(renderer), t.get_fontsize()) for t in labels]
         out += [f"the {name} tick labels {ta!r} and {tb!r}" for (ta, a, size), (tb, b, _s) in pairwise(ext)
@@ -107,6 +110,53 @@ def _labels(ax) -> list[Text]:
             continue
         out.append(t)
     return out
+
+
+def _legends_over_data(fig, renderer, tol: float) -> list[str]:
+    """A legend drawn over a chart's bars, lines or markers hides data (06_scrambles' key lay on the bars
+    of three decades). Maps are left out: their land and sea fill every corner, and their keys sit there
+    by design."""
+    out = []
+    for i, ax in enumerate(a for a in fig.get_axes() if a.get_visible() and a.axison):
+        if getattr(ax, "projection", None) is not None:
+            continue
+        name = f"the plot {ax.get_title() or ax.get_title(loc='left') or i + 1!r}"
+        for leg in [ax.get_legend(), *fig.legends]:
+            if leg is None or not leg.get_visible():
+                continue
+            # The entries themselves: without the frame's padding, and a little less.
+            pad = leg.borderpad * leg.prop.get_size_in_points() / 72 * fig.dpi + tol
+            box = _shrunk(leg.get_window_extent(renderer), pad)
+            if _overlap(box, ax.bbox) <= 0:
+                continue
+            hidden = sorted({what for what in _data_under(ax, box, renderer)})
+            if hidden:
+                out.append(f"a legend and the {' and '.join(hidden)} of {_short(name)}")
+    return out
+
+
+def _data_under(ax, box: Bbox, renderer):
+    """What of a chart's data lies under `box`: 'bars', 'lines', 'markers' (one word per item found)."""
+    for p in ax.patches:
+        if isinstance(p, Rectangle) and p.get_visible() and _overlap(p.get_window_extent(renderer), box) > 0:
+            yield "bars"
+    for line in ax.lines:
+        if not line.get_visible() or len(line.get_xdata()) == 0:
+            continue
+        path = line.get_transform().transform_path(line.get_path())
+        if line.get_linestyle() not in {"None", "none", "", " "} and path.intersects_bbox(box, filled=False):
+            yield "lines"
+        elif line.get_marker() not in {None, "None", "none", "", " "} and _inside(path.vertices, box):
+            yield "markers"
+    for c in ax.collections:
+        if (isinstance(c, PathCollection) and c.get_visible() and len(c.get_offsets())
+                and _inside(c.get_offset_transform().transform(c.get_offsets()), box)):
+            yield "markers"
+
+
+def _inside(points, box: Bbox) -> bool:
+    x, y = points[:, 0], points[:, 1]
+    return bool(((x > box.x0) & (x < box.x1) & (y > box.y0) & (y < box.y1)).any())
 
 
 def _text_box(t: Text, renderer) -> Bbox:

@@ -366,7 +366,7 @@ def test_labels_inside_a_plot_drawn_over_each_other_or_over_its_legend_are_a_cla
         figures.save_figure(fig, "99_test", sources=["troops-S01"], figures_dir=tmp_path)
     assert not list(tmp_path.iterdir())
     fig = _draw()
-    leg = fig.axes[0].legend(loc="upper left")  # not 'best', which would move away from the label
+    leg = fig.axes[0].legend(loc="upper right")  # clear of the data; not "best", which would avoid the label
     fig.canvas.draw()
     x, y = fig.axes[0].transData.inverted().transform(
         leg.get_window_extent(fig.canvas.get_renderer()).get_points().mean(axis=0))
@@ -419,6 +419,27 @@ def test_a_leader_line_is_compared_as_a_line_not_as_the_box_it_spans():
     fig.canvas.draw()
     assert clashes.find(fig) == ["the line of the label 'latest year' and the label 'crossed'"]
     plt.close(fig)
+
+
+def test_a_legend_over_a_charts_bars_or_lines_is_a_clash():
+    """06_scrambles' key lay over the bars of the 1960s to the 1980s and passed: only text was compared.
+    A legend in an empty corner is fine; over bars, a line or markers it hides data."""
+    def chart(loc, bars=False, markers=False):
+        fig, ax = plt.subplots()
+        if bars:
+            ax.bar([0, 1, 2, 3, 4], [9, 9, 2, 2, 2], label="totals")
+        ax.plot([0, 2, 4], [5, 5, 5], marker="o" if markers else None, linestyle="none" if markers else "-",
+                label="a series")  # across the middle
+        ax.set_ylim(0, 10)
+        ax.legend(loc=loc)
+        fig.canvas.draw()
+        return fig
+
+    assert clashes.find(chart("upper right")) == []
+    assert clashes.find(chart("upper left", bars=True)) == ["a legend and the bars of the plot 1"]
+    assert clashes.find(chart("center")) == ["a legend and the lines of the plot 1"]
+    assert clashes.find(chart("center", markers=True)) == ["a legend and the markers of the plot 1"]
+    plt.close("all")
 
 
 def test_labels_side_by_side_need_a_space_but_lines_of_one_label_may_touch():
