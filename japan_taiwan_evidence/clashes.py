@@ -73,7 +73,7 @@ def find(fig) -> list[str]:
         line = _leader(t)
         if line is not None:
             out += [f"the line of {_short(la)} and {_short(lb)}" for lb, b in inner + boxes
-                    if lb != la and line.intersects_bbox(_shrunk(b, tol), filled=False)]
+                    if lb != la and line.intersects_bbox(b.padded(-tol), filled=False)]
     # Two labels side by side on one line need about a space between them, as tick labels do (claim
     # IDs in neighbouring boxes read 'C01C04', a narrow map's graticule '121°E123°E'); lines stacked
     # into one label may touch.
@@ -126,7 +126,7 @@ def _legends_over_data(fig, renderer, tol: float) -> list[str]:
                 continue
             # The entries themselves: without the frame's padding, and a little less.
             pad = leg.borderpad * leg.prop.get_size_in_points() / 72 * fig.dpi + tol
-            box = _shrunk(leg.get_window_extent(renderer), pad)
+            box = leg.get_window_extent(renderer).padded(-pad)
             if _overlap(box, ax.bbox) <= 0:
                 continue
             hidden = sorted({what for what in _data_under(ax, box, renderer)})
@@ -146,17 +146,12 @@ def _data_under(ax, box: Bbox, renderer):
         path = line.get_transform().transform_path(line.get_path())
         if line.get_linestyle() not in {"None", "none", "", " "} and path.intersects_bbox(box, filled=False):
             yield "lines"
-        elif line.get_marker() not in {None, "None", "none", "", " "} and _inside(path.vertices, box):
+        elif line.get_marker() not in {None, "None", "none", "", " "} and box.count_contains(path.vertices):
             yield "markers"
     for c in ax.collections:
         if (isinstance(c, PathCollection) and c.get_visible() and len(c.get_offsets())
-                and _inside(c.get_offset_transform().transform(c.get_offsets()), box)):
+                and box.count_contains(c.get_offset_transform().transform(c.get_offsets()))):
             yield "markers"
-
-
-def _inside(points, box: Bbox) -> bool:
-    x, y = points[:, 0], points[:, 1]
-    return bool(((x > box.x0) & (x < box.x1) & (y > box.y0) & (y < box.y1)).any())
 
 
 def _text_box(t: Text, renderer) -> Bbox:
@@ -171,11 +166,6 @@ def _leader(t: Text) -> Path | None:
     if not isinstance(t, Annotation) or arrow is None or not arrow.get_visible():
         return None
     return arrow.get_transform().transform_path(arrow.get_path())
-
-
-def _shrunk(b: Bbox, by: float) -> Bbox:
-    """A box made smaller on each side (a line grazing a label's corner is not a clash)."""
-    return Bbox.from_extents(b.x0 + by, b.y0 + by, max(b.x1 - by, b.x0 + by), max(b.y1 - by, b.y0 + by))
 
 
 def _same_line(a: Bbox, b: Bbox) -> bool:

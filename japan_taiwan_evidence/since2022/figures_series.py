@@ -28,11 +28,10 @@ def _flagged(df: pd.DataFrame, flag: str) -> pd.Series:
     return df["flags"].map(lambda f: flag in split_ids(f))
 
 
-# Half the width of a short label over the chart in its widest language (Japanese, 6.5 pt), and the
-# plot's width in the 7.5 in figure: how many fiscal years either side of its anchor the label covers
-# (about 6 on the full axis, 3 from FY1995), whose bars and lines decide how high it sits.
+# Half the width of a short label over the chart in its widest language (Japanese, 6.5 pt): with the
+# plot's width, how many fiscal years either side of its anchor the label covers (about 7 on the full
+# axis, 3 from FY1995), whose bars and lines decide how high it sits.
 LABEL_HALF_IN = 0.6
-PLOT_IN = 6.3
 
 
 def _top_near(scr: pd.DataFrame, fy: pd.Series, lo: float, hi: float) -> float:
@@ -73,7 +72,8 @@ def draw_scrambles(scr: pd.DataFrame, summary: dict):
                     yerr=rng["china_max"].astype(float) / 2, fmt="none", ecolor=COUNTRY_COLOURS["china"], capsize=2,
                     lw=1, zorder=5)
         at = float(rng["fiscal_year"].mean())
-        half = LABEL_HALF_IN / PLOT_IN * (fy.max() - fy.min() + 2)
+        plot_in = fig.get_figwidth() * ax.get_position().width
+        half = LABEL_HALF_IN / plot_in * (fy.max() - fy.min() + 2)
         over = _top_near(scr, fy, at - half, at + half)
         ax.annotate(f"China 0–{int(rng['china_max'].max())} a year", xy=(at, rng["china_max"].max()),
                     xytext=(at, over + 0.04 * top), ha="center", va="bottom", fontsize=6.5,
@@ -84,11 +84,12 @@ def draw_scrambles(scr: pd.DataFrame, summary: dict):
                 xy=(peak_fy, peak), xytext=(-12, 4), textcoords="offset points", ha="right", va="bottom",
                 fontsize=7.5, arrowprops={"arrowstyle": "-", "lw": 0.6})
     # The latest year's label sits in the top right corner, above every year but the record (whose label
-    # ends left of the record's bar), with its line straight down to the last bar.
+    # ends left of the record's bar), ending over the last bar, with its line straight down to it.
     latest = summary["latest_fy"]
     if latest != peak_fy:
         ax.annotate(f"FY{latest}: {summary['latest_total']:,}\n(China {summary['latest_china']:,})",
-                    xy=(latest, summary["latest_total"]), xytext=(1.0, 0.99), textcoords="axes fraction",
+                    xy=(latest, summary["latest_total"]), xytext=(latest + 0.4, 0.99),
+                    textcoords=("data", "axes fraction"),
                     ha="right", va="top", fontsize=7.5,
                     arrowprops={"arrowstyle": "-", "lw": 0.6, "relpos": (1.0, 0.0)})
     ax.set_xlim(fy.min() - 1, fy.max() + 1)
